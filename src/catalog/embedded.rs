@@ -1,0 +1,27 @@
+//! The shipped `responses/` folder, compiled into the binary so that `immunobot console` works
+//! anywhere without a checkout. A test keeps this list equal to the folder's contents.
+
+pub(crate) const FILES: &[(&str, &str)] = &[
+    ("catalog.toml", include_str!("../../responses/catalog.toml")),
+    (
+        "topics/cancer-vaccines.toml",
+        include_str!("../../responses/topics/cancer-vaccines.toml"),
+    ),
+    (
+        "topics/car-t.toml",
+        include_str!("../../responses/topics/car-t.toml"),
+    ),
+    (
+        "topics/checkpoint-inhibitors.toml",
+        include_str!("../../responses/topics/checkpoint-inhibitors.toml"),
+    ),
+    (
+        "topics/immunotherapy.toml",
+        include_str!("../../responses/topics/immunotherapy.toml"),
+    ),
+    (
+        "topics/monoclonal-antibodies.toml",
+        include_str!("../../responses/topics/monoclonal-antibodies.toml"),
+    ),
+    ("examples.tsv", include_str!("../../responses/examples.tsv")),
+];

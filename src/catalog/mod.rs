@@ -1,0 +1,303 @@
+//! The catalog of reviewed responses: the only source of medical text the bot ever shows.
+//!
+//! Loading happens in two stages: [`raw`] parses each TOML file into serde structs that remember
+//! where every value came from, then [`validate`] checks the whole set and builds a [`Catalog`].
+//! Every problem in every file is reported (`FILE:LINE: message`), and a catalog with any error is
+//! refused whole, so a live bot never serves half of a broken edit.
+//!
+//! A built catalog is immutable. Reloading builds a new one and swaps it in (see [`CatalogHandle`]).
+
+mod embedded;
+mod problem;
+mod raw;
+mod source;
+mod validate;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use crate::matching::Matcher;
+
+pub use problem::{LoadError, Problem, Severity};
+pub use source::{ResponseSource, MAX_FILE_BYTES};
+pub use validate::{is_valid_topic_id, ContentLimits};
+
+/// A topic id such as `car-t`: lowercase ASCII letters, digits and single dashes.
+pub type TopicId = String;
+
+/// Longest topic id accepted; keeps button ids well inside every platform's limit.
+pub const MAX_TOPIC_ID_LEN: usize = 40;
+
+/// One reviewed answer and what the bot needs to find and present it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: TopicId,
+    /// Other ids that resolve to this topic (old button ids, alternative slugs).
+    pub id_aliases: Vec<String>,
+    /// The reviewed question or heading shown above the answer.
+    pub title: String,
+    /// Short text for buttons and command choices that lead to this topic.
+    pub label: String,
+    /// The reviewed answer, shown verbatim.
+    pub body: String,
+    /// Who reviewed the body.
+    pub reviewer: String,
+    /// When it was reviewed, as written in the file (optional).
+    pub reviewed_on: Option<String>,
+    /// The topic whose reviewed body this one is an excerpt of, if any.
+    pub excerpt_of: Option<TopicId>,
+    /// Topics offered as buttons under the answer, in order.
+    pub follow_ups: Vec<TopicId>,
+    /// Names and spellings that identify the topic in a message.
+    pub terms: Vec<String>,
+    /// Known phrasings of the question this topic answers.
+    pub questions: Vec<String>,
+    /// The file the topic came from, relative to the responses folder.
+    pub file: String,
+}
+
+impl Topic {
+    /// The provenance line shown with every answer.
+    pub fn provenance(&self) -> String {
+        match &self.reviewed_on {
+            Some(date) => format!("Medically reviewed by {} ({date})", self.reviewer),
+            None => format!("Medically reviewed by {}", self.reviewer),
+        }
+    }
+}
+
+/// A message-to-topic example that the catalog promises to route correctly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    pub message: String,
+    /// `None` means the bot must stay silent.
+    pub expected: Option<TopicId>,
+    pub file: String,
+    pub line: usize,
+}
+
+/// A complete, validated set of reviewed responses plus the index used to match messages.
+#[derive(Debug)]
+pub struct Catalog {
+    topics: Vec<Topic>,
+    by_id: HashMap<String, usize>,
+    disclaimer: String,
+    examples: Vec<Example>,
+    matcher: Matcher,
+    warnings: Vec<Problem>,
+}
+
+impl Catalog {
+    /// Loads and validates every response file of `source`.
+    pub fn load(source: &ResponseSource, limits: &ContentLimits) -> Result<Catalog, LoadError> {
+        let files = source.read_files()?;
+        validate::build(files, limits)
+    }
+
+    pub(crate) fn from_parts(
+        topics: Vec<Topic>,
+        disclaimer: String,
+        examples: Vec<Example>,
+        warnings: Vec<Problem>,
+    ) -> Catalog {
+        let mut by_id = HashMap::new();
+        for (index, topic) in topics.iter().enumerate() {
+            by_id.insert(topic.id.clone(), index);
+            for alias in &topic.id_aliases {
+                by_id.insert(alias.clone(), index);
+            }
+        }
+        let matcher = Matcher::build(&topics, |id| by_id.get(id).copied());
+        Catalog {
+            topics,
+            by_id,
+            disclaimer,
+            examples,
+            matcher,
+            warnings,
+        }
+    }
+
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    pub fn topic(&self, index: usize) -> &Topic {
+        &self.topics[index]
+    }
+
+    /// Finds a topic by id or id alias.
+    pub fn find(&self, id: &str) -> Option<&Topic> {
+        self.index_of(id).map(|index| &self.topics[index])
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The disclaimer shown with every answer.
+    pub fn disclaimer(&self) -> &str {
+        &self.disclaimer
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    pub fn examples(&self) -> &[Example] {
+        &self.examples
+    }
+
+    /// Problems that did not stop the catalog from loading.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
+
+    /// Total number of known questions over all topics.
+    pub fn question_count(&self) -> usize {
+        self.topics.iter().map(|topic| topic.questions.len()).sum()
+    }
+}
+
+/// The live catalog, shared by every handler. Readers take a snapshot with [`CatalogHandle::current`]
+/// and build their whole reply from it, so a reply is never a mix of two catalogs.
+#[derive(Debug, Clone)]
+pub struct CatalogHandle {
+    inner: Arc<ArcSwap<Catalog>>,
+}
+
+impl CatalogHandle {
+    pub fn new(catalog: Catalog) -> CatalogHandle {
+        CatalogHandle {
+            inner: Arc::new(ArcSwap::from_pointee(catalog)),
+        }
+    }
+
+    pub fn current(&self) -> Arc<Catalog> {
+        self.inner.load_full()
+    }
+
+    /// Replaces the live catalog; returns the one it replaced.
+    pub fn replace(&self, catalog: Catalog) -> Arc<Catalog> {
+        self.inner.swap(Arc::new(catalog))
+    }
+}
+
+/// What a reload changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReloadSummary {
+    pub topics: usize,
+    pub questions: usize,
+    pub added: Vec<TopicId>,
+    pub removed: Vec<TopicId>,
+    pub edited: Vec<TopicId>,
+}
+
+impl std::fmt::Display for ReloadSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} topics, {} questions", self.topics, self.questions)?;
+        for (name, ids) in [
+            ("added", &self.added),
+            ("removed", &self.removed),
+            ("edited", &self.edited),
+        ] {
+            if !ids.is_empty() {
+                write!(f, "; {name}: {}", ids.join(", "))?;
+            }
+        }
+        if self.added.is_empty() && self.removed.is_empty() && self.edited.is_empty() {
+            write!(f, "; no topic changed")?;
+        }
+        Ok(())
+    }
+}
+
+impl CatalogHandle {
+    /// Builds a new catalog from `source` and, only if it is valid, swaps it in. On error the
+    /// live catalog is untouched.
+    pub fn reload(
+        &self,
+        source: &ResponseSource,
+        limits: &ContentLimits,
+    ) -> Result<ReloadSummary, LoadError> {
+        let fresh = Catalog::load(source, limits)?;
+        let old = self.current();
+        let summary = ReloadSummary {
+            topics: fresh.topics().len(),
+            questions: fresh.question_count(),
+            added: fresh
+                .topics()
+                .iter()
+                .filter(|t| old.find(&t.id).is_none_or(|o| o.id != t.id))
+                .map(|t| t.id.clone())
+                .collect(),
+            removed: old
+                .topics()
+                .iter()
+                .filter(|t| fresh.find(&t.id).is_none_or(|n| n.id != t.id))
+                .map(|t| t.id.clone())
+                .collect(),
+            edited: fresh
+                .topics()
+                .iter()
+                .filter(|t| old.find(&t.id).is_some_and(|o| o.id == t.id && *o != **t))
+                .map(|t| t.id.clone())
+                .collect(),
+        };
+        self.replace(fresh);
+        Ok(summary)
+    }
+}
+
+/// Runs the catalog's own promises through its matcher: every known question must route to its
+/// topic, and every example as labelled. Returns one problem per broken promise.
+pub fn check_examples(catalog: &Catalog) -> Vec<Problem> {
+    use crate::matching::Addressing;
+    let route = |message: &str| {
+        catalog
+            .matcher()
+            .assess(message, Addressing::Passive)
+            .answer()
+            .map(|index| catalog.topic(index).id.as_str())
+    };
+    let mut problems = Vec::new();
+    for topic in catalog.topics() {
+        for question in &topic.questions {
+            let got = route(question);
+            if got != Some(topic.id.as_str()) {
+                problems.push(Problem::error(
+                    format!("topics/{}", topic.file.trim_start_matches("topics/")),
+                    None,
+                    format!(
+                        "known question \"{question}\" routes to {} instead of `{}`",
+                        got.unwrap_or("silence"),
+                        topic.id
+                    ),
+                ));
+            }
+        }
+    }
+    for example in catalog.examples() {
+        let expected = example
+            .expected
+            .as_deref()
+            .and_then(|id| catalog.find(id))
+            .map(|topic| topic.id.as_str());
+        let got = route(&example.message);
+        if got != expected {
+            problems.push(Problem::error(
+                &example.file,
+                Some(example.line),
+                format!(
+                    "example \"{}\" expected {} but got {}",
+                    example.message,
+                    expected.unwrap_or("none"),
+                    got.unwrap_or("none")
+                ),
+            ));
+        }
+    }
+    problems
+}

@@ -1,0 +1,167 @@
+//! Where response files come from: a folder on disk, or the copy embedded in the binary.
+//!
+//! This module owns reading bytes safely: size caps, UTF-8, and which files belong to a catalog.
+//! It never interprets their content.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::embedded;
+use super::problem::{LoadError, Problem};
+
+/// Largest response file accepted. A reviewed answer is a few KiB; anything near this is a mistake
+/// (or an attack) and is refused before it is read into memory whole.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Most files one catalog may have.
+pub const MAX_FILES: usize = 2_000;
+
+/// The settings file at the top of a responses folder.
+pub const CATALOG_FILE: &str = "catalog.toml";
+/// The folder of topic files inside a responses folder.
+pub const TOPICS_DIR: &str = "topics";
+/// The optional table of routing examples inside a responses folder.
+pub const EXAMPLES_FILE: &str = "examples.tsv";
+
+/// Where to read response files from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseSource {
+    Dir(PathBuf),
+    /// The `responses/` folder as it was when the binary was built.
+    Embedded,
+}
+
+impl ResponseSource {
+    /// Human-readable description for logs and summaries.
+    pub fn describe(&self) -> String {
+        match self {
+            ResponseSource::Dir(dir) => dir.display().to_string(),
+            ResponseSource::Embedded => "the built-in responses".to_string(),
+        }
+    }
+
+    pub(crate) fn read_files(&self) -> Result<Vec<SourceFile>, LoadError> {
+        match self {
+            ResponseSource::Dir(dir) => read_dir(dir),
+            ResponseSource::Embedded => Ok(embedded::FILES
+                .iter()
+                .map(|(name, text)| SourceFile {
+                    display: format!("responses/{name}"),
+                    relative: (*name).to_string(),
+                    text: (*text).to_string(),
+                })
+                .collect()),
+        }
+    }
+}
+
+/// One response file, read and known to be UTF-8.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceFile {
+    /// The path shown in problems.
+    pub display: String,
+    /// The path relative to the responses folder, with `/` separators.
+    pub relative: String,
+    pub text: String,
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
+    let shown = dir.display().to_string();
+    let metadata = fs::metadata(dir).map_err(|err| {
+        LoadError::new(vec![Problem::error(
+            &shown,
+            None,
+            format!("cannot read the responses folder: {err}"),
+        )])
+    })?;
+    if !metadata.is_dir() {
+        return Err(LoadError::new(vec![Problem::error(
+            &shown,
+            None,
+            "is not a folder of response files",
+        )]));
+    }
+
+    let mut paths = vec![dir.join(CATALOG_FILE)];
+    let mut problems = Vec::new();
+    let topics_dir = dir.join(TOPICS_DIR);
+    match fs::read_dir(&topics_dir) {
+        Ok(entries) => {
+            let mut topic_paths: Vec<PathBuf> = entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+                .collect();
+            topic_paths.sort();
+            paths.extend(topic_paths);
+        }
+        Err(err) => problems.push(Problem::error(
+            topics_dir.display().to_string(),
+            None,
+            format!("cannot read the topics folder: {err}"),
+        )),
+    }
+    let examples = dir.join(EXAMPLES_FILE);
+    if examples.exists() {
+        paths.push(examples);
+    }
+    if paths.len() > MAX_FILES {
+        problems.push(Problem::error(
+            &shown,
+            None,
+            format!("has {} files; at most {MAX_FILES} are read", paths.len()),
+        ));
+        return Err(LoadError::new(problems));
+    }
+
+    let mut files = Vec::new();
+    for path in paths {
+        let display = path.display().to_string();
+        let relative = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        match read_capped(&path) {
+            Ok(text) => files.push(SourceFile {
+                display,
+                relative,
+                text,
+            }),
+            Err((line, message)) => problems.push(Problem::error(display, line, message)),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(LoadError::new(problems))
+    }
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, without ever holding more than that.
+fn read_capped(path: &Path) -> Result<String, (Option<usize>, String)> {
+    let file = fs::File::open(path).map_err(|err| (None, format!("cannot read: {err}")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| (None, format!("cannot read: {err}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err((
+            None,
+            format!(
+                "is larger than {} KiB; response files are refused above that size",
+                MAX_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        (
+            Some(line),
+            "is not valid UTF-8 (save the file as UTF-8)".to_string(),
+        )
+    })
+}

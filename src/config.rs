@@ -1,0 +1,210 @@
+//! Configuration: `config.toml` plus the environment, validated once and passed down.
+//!
+//! The token is held in [`Secret`], whose `Debug` and `Display` never show it, so it cannot reach
+//! a log line or an error message by accident.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+/// The environment variable that holds the bot token.
+pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
+/// Discord's API, when the config does not name another.
+pub const DEFAULT_API_URL: &str = "https://discord.com";
+/// The responses folder, relative to the working directory, when nothing else is said.
+pub const DEFAULT_RESPONSES_DIR: &str = "responses";
+
+/// A string that must never be printed.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    discord: RawDiscord,
+    #[serde(default)]
+    responses: RawResponses,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    token: Option<Secret>,
+    api_url: Option<String>,
+    message_content: Option<bool>,
+    guild_id: Option<u64>,
+    max_passive_length: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawResponses {
+    dir: Option<PathBuf>,
+}
+
+/// Validated settings for the Discord adapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscordConfig {
+    pub token: Secret,
+    /// Base URL of the REST API, without `/api`.
+    pub api_url: String,
+    /// Request the Message Content intent and answer plain channel messages.
+    pub message_content: bool,
+    /// Register commands in this guild only (instant) instead of globally.
+    pub guild_id: Option<u64>,
+    /// Channel messages longer than this are not questions for the bot.
+    pub max_passive_length: usize,
+}
+
+impl DiscordConfig {
+    /// Whether the API is Discord itself (not a proxy or a test double).
+    pub fn uses_default_api(&self) -> bool {
+        self.api_url == DEFAULT_API_URL
+    }
+}
+
+/// The whole validated configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub discord: DiscordConfig,
+    pub responses_dir: PathBuf,
+}
+
+impl Config {
+    /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value.
+    pub fn load(path: Option<&Path>, env_token: Option<String>) -> anyhow::Result<Config> {
+        let raw = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
+                toml::from_str::<RawConfig>(&text).map_err(|err| {
+                    let line = err
+                        .span()
+                        .map(|span| text[..span.start].matches('\n').count() + 1)
+                        .unwrap_or(1);
+                    anyhow::anyhow!("{}:{}: {}", path.display(), line, err.message().trim())
+                })?
+            }
+            None => RawConfig::default(),
+        };
+        Config::from_raw(raw, env_token, path)
+    }
+
+    fn from_raw(
+        raw: RawConfig,
+        env_token: Option<String>,
+        path: Option<&Path>,
+    ) -> anyhow::Result<Config> {
+        let token = env_token
+            .filter(|token| !token.trim().is_empty())
+            .map(Secret::new)
+            .or(raw.discord.token)
+            .filter(|token| !token.expose().trim().is_empty());
+        let Some(token) = token else {
+            bail!(
+                "no bot token: set the {TOKEN_VAR} environment variable (or `[discord] token` in the config file)"
+            );
+        };
+        let api_url = raw
+            .discord
+            .api_url
+            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
+            bail!("`[discord] api_url` must start with http:// or https://, got `{api_url}`");
+        }
+        let max_passive_length = raw.discord.max_passive_length.unwrap_or(500);
+        if max_passive_length == 0 {
+            bail!("`[discord] max_passive_length` must be at least 1");
+        }
+        // A relative responses folder in a config file means: next to that file, when it is
+        // there; otherwise relative to the working directory.
+        let responses_dir = match (raw.responses.dir, path.and_then(Path::parent)) {
+            (Some(dir), Some(base)) if dir.is_relative() && base.join(&dir).is_dir() => {
+                base.join(dir)
+            }
+            (Some(dir), _) => dir,
+            (None, _) => PathBuf::from(DEFAULT_RESPONSES_DIR),
+        };
+        Ok(Config {
+            discord: DiscordConfig {
+                token,
+                api_url,
+                message_content: raw.discord.message_content.unwrap_or(true),
+                guild_id: raw.discord.guild_id,
+                max_passive_length,
+            },
+            responses_dir,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_never_shows_in_debug_output() {
+        let config = Config::from_raw(RawConfig::default(), Some("sekrit-token".into()), None)
+            .expect("valid");
+        assert!(!format!("{config:?}").contains("sekrit-token"));
+        assert_eq!(config.discord.token.expose(), "sekrit-token");
+    }
+
+    #[test]
+    fn a_missing_token_is_a_clear_error() {
+        let err = Config::from_raw(RawConfig::default(), None, None).unwrap_err();
+        assert!(err.to_string().contains(TOKEN_VAR));
+    }
+
+    #[test]
+    fn defaults_are_discord_and_passive_answers() {
+        let config = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        assert_eq!(config.discord.api_url, DEFAULT_API_URL);
+        assert!(config.discord.uses_default_api());
+        assert!(config.discord.message_content);
+        assert_eq!(config.responses_dir, PathBuf::from("responses"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[discord]\napi_url = \"http://x\"\nmesage_content = true\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(&path), Some("t".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:3:"), "{err}");
+        assert!(err.contains("mesage_content"), "{err}");
+    }
+}

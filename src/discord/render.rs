@@ -1,0 +1,76 @@
+//! Reply -> Discord message builders. Every message built here pings nobody.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+};
+
+use super::limits::{BUTTONS_PER_ROW, DISCLAIMER_HEADING, ROWS};
+use crate::reply::{Reply, ReplyKind, Visibility};
+
+/// Teal, calm, and readable in both light and dark themes.
+const ANSWER_COLOUR: u32 = 0x1F7A8C;
+
+/// No `@everyone`, no roles, no users, not even the member being replied to.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new().replied_user(false)
+}
+
+pub fn embed(reply: &Reply) -> Option<CreateEmbed> {
+    if reply.kind == ReplyKind::Notice {
+        return None;
+    }
+    let mut embed = CreateEmbed::new().description(&reply.body);
+    if let Some(title) = &reply.title {
+        embed = embed.title(title).colour(ANSWER_COLOUR);
+    }
+    if let Some(provenance) = &reply.provenance {
+        embed = embed.footer(CreateEmbedFooter::new(provenance));
+    }
+    if let Some(disclaimer) = &reply.disclaimer {
+        embed = embed.field(DISCLAIMER_HEADING, disclaimer, false);
+    }
+    Some(embed)
+}
+
+pub fn components(reply: &Reply) -> Vec<CreateActionRow> {
+    let buttons: Vec<CreateButton> = reply
+        .buttons
+        .iter()
+        .take(BUTTONS_PER_ROW * ROWS)
+        .map(|button| {
+            CreateButton::new(button.action.to_custom_id())
+                .label(&button.label)
+                .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    buttons
+        .chunks(BUTTONS_PER_ROW)
+        .map(|row| CreateActionRow::Buttons(row.to_vec()))
+        .collect()
+}
+
+/// A channel message (the caller adds the reference to the message it answers).
+pub fn message(reply: &Reply) -> CreateMessage {
+    let mut message = CreateMessage::new()
+        .allowed_mentions(no_mentions())
+        .components(components(reply));
+    match embed(reply) {
+        Some(embed) => message = message.embed(embed),
+        None => message = message.content(&reply.body),
+    }
+    message
+}
+
+/// An interaction response message; private replies are ephemeral.
+pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
+    let mut message = CreateInteractionResponseMessage::new()
+        .allowed_mentions(no_mentions())
+        .components(components(reply))
+        .ephemeral(reply.visibility == Visibility::Private);
+    match embed(reply) {
+        Some(embed) => message = message.embed(embed),
+        None => message = message.content(&reply.body),
+    }
+    message
+}

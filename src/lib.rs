@@ -1,0 +1,21 @@
+//! immunobot: a Discord bot for health communities that answers only with medically reviewed text.
+//!
+//! The crate is a platform-neutral core with thin adapters on top:
+//!
+//! - [`catalog`] loads and validates the reviewed responses (`responses/*.toml`).
+//! - [`matching`] decides whether a message asks for one of those responses.
+//! - [`bot`] turns a message, slash command or button press into a [`reply::Reply`].
+//! - [`discord`] (serenity) and [`console`] are the adapters that deliver replies.
+//!
+//! The core never names serenity: only [`discord`] knows Discord's types and limits.
+
+pub mod action;
+pub mod bot;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod discord;
+pub mod eval;
+pub mod matching;
+pub mod reply;

@@ -1,0 +1,25 @@
+//! `immunobot`: wiring only. Parse the command line, start logging, run, and print the whole
+//! error chain in one place.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use immunobot::cli::{execute, Cli};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(cli.command.default_log_level()));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match execute(cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

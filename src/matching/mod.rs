@@ -1,0 +1,607 @@
+//! Matching: does this message ask for one of the reviewed answers, and which one?
+//!
+//! The pipeline, each step cheap enough to run on every message of a busy server:
+//!
+//! 1. [`normalize`] the text into word tokens (Unicode, Discord markup, chat spellings, plurals).
+//! 2. Find the catalog's *terms* (topic names and their spellings, from the response files) in the
+//!    tokens, tolerating typos in long words and words split or joined by a hyphen. A message
+//!    that names no topic is done here, which is the fate of almost every message.
+//! 3. Resolve overlaps: a therapy named inside a question about immunotherapy wins over its
+//!    parent topic; two unrelated topics in one message are ambiguous.
+//! 4. Read the words around the term with a small [`lexicon`]: is this a request for what the
+//!    topic *is* (answer), a question about an aspect the reviewed text does not cover such as
+//!    side effects or cost (no answer), a statement that only mentions the topic (silence)?
+//! 5. Score = how well the term matched x how clearly the message asks for it. The caller
+//!    answers at [`ANSWER_THRESHOLD`] and may offer suggestions from [`SUGGEST_THRESHOLD`].
+//!
+//! Matching cannot fail and never allocates more than a bounded amount per message.
+
+pub mod lexicon;
+pub mod normalize;
+
+use std::collections::HashMap;
+
+use crate::catalog::Topic;
+use lexicon::contains;
+use normalize::{normalize, Normalized};
+
+/// A score at or above this answers.
+pub const ANSWER_THRESHOLD: f32 = 0.75;
+/// A score at or above this (and below [`ANSWER_THRESHOLD`]) may offer "Did you mean" buttons
+/// when the member addressed the bot directly.
+pub const SUGGEST_THRESHOLD: f32 = 0.45;
+
+/// Known-question similarity at which a message counts as asking that question.
+const KNOWN_QUESTION_SIMILARITY: f64 = 0.85;
+
+/// How a message reached the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addressing {
+    /// A message in a channel, not addressed to the bot: answer only when sure.
+    Passive,
+    /// A mention, a DM, `/ask` or the console: the member is talking to the bot.
+    Direct,
+}
+
+/// What the matcher concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Answer with the topic.
+    Answer,
+    /// Close, but not sure: offer the candidates (only when addressed directly).
+    Suggest,
+    /// A topic was named, but the message asks something the reviewed text does not cover.
+    NotCovered,
+    /// Nothing to answer.
+    Nothing,
+}
+
+/// Why the matcher decided as it did; shown by `immunobot eval` and `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    NoTopic,
+    Ambiguous,
+    Aspect,
+    Statement,
+    NoRequest,
+    WeakTerm,
+    Request,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoTopic => "no-topic",
+            Reason::Ambiguous => "ambiguous",
+            Reason::Aspect => "aspect-not-covered",
+            Reason::Statement => "statement",
+            Reason::NoRequest => "no-request",
+            Reason::WeakTerm => "weak-term",
+            Reason::Request => "request",
+        }
+    }
+}
+
+/// The matcher's view of one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub verdict: Verdict,
+    /// 0..1: how sure the matcher is that the message asks for `topic`.
+    pub score: f32,
+    /// The best topic (catalog index), also when not answered.
+    pub topic: Option<usize>,
+    /// Topics worth suggesting, best first (at most three).
+    pub candidates: Vec<usize>,
+    pub reason: Reason,
+}
+
+impl Assessment {
+    fn nothing() -> Assessment {
+        Assessment {
+            verdict: Verdict::Nothing,
+            score: 0.0,
+            topic: None,
+            candidates: Vec::new(),
+            reason: Reason::NoTopic,
+        }
+    }
+
+    /// The topic to answer with, if the verdict is to answer.
+    pub fn answer(&self) -> Option<usize> {
+        match self.verdict {
+            Verdict::Answer => self.topic,
+            _ => None,
+        }
+    }
+}
+
+/// One distinct word of the catalog's terms.
+#[derive(Debug)]
+struct VocabWord {
+    text: String,
+    len: usize,
+    first: char,
+    letters: u32,
+    max_edits: usize,
+}
+
+/// One spelling of one term, as vocabulary ids.
+#[derive(Debug)]
+struct Term {
+    topic: usize,
+    words: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct TopicEntry {
+    ancestors: Vec<usize>,
+    question_keys: Vec<String>,
+}
+
+/// The index built from a catalog's terms and questions. Immutable; rebuilt with the catalog.
+#[derive(Debug)]
+pub struct Matcher {
+    vocab: Vec<VocabWord>,
+    exact: HashMap<String, u32>,
+    /// Vocabulary ids that accept typos, by first letter.
+    fuzzy_by_first: HashMap<char, Vec<u32>>,
+    terms: Vec<Term>,
+    terms_by_first_word: HashMap<u32, Vec<u32>>,
+    topics: Vec<TopicEntry>,
+}
+
+/// Words shorter than this must be spelled exactly: too many short words are one edit apart.
+const MIN_FUZZY_LEN: usize = 5;
+/// Words at least this long accept two edits.
+const TWO_EDIT_LEN: usize = 8;
+
+fn letter_mask(word: &str) -> u32 {
+    word.chars().fold(0, |mask, c| {
+        mask | match c {
+            'a'..='z' => 1 << (c as u32 - 'a' as u32),
+            '0'..='9' => 1 << 26,
+            _ => 1 << 27,
+        }
+    })
+}
+
+/// Typos tolerated in a word of `len` characters.
+fn edit_budget(len: usize) -> usize {
+    match len {
+        0..MIN_FUZZY_LEN => 0,
+        MIN_FUZZY_LEN..TWO_EDIT_LEN => 1,
+        _ => 2,
+    }
+}
+
+impl Matcher {
+    /// Builds the index. `resolve` maps a topic id to its catalog index.
+    pub fn build(topics: &[Topic], resolve: impl Fn(&str) -> Option<usize>) -> Matcher {
+        let mut matcher = Matcher {
+            vocab: Vec::new(),
+            exact: HashMap::new(),
+            fuzzy_by_first: HashMap::new(),
+            terms: Vec::new(),
+            terms_by_first_word: HashMap::new(),
+            topics: Vec::new(),
+        };
+        for (index, topic) in topics.iter().enumerate() {
+            for term in &topic.terms {
+                let stems: Vec<String> =
+                    normalize(term).tokens.into_iter().map(|t| t.stem).collect();
+                for spelling in spellings(&stems) {
+                    matcher.add_term(index, &spelling);
+                }
+            }
+            matcher.topics.push(TopicEntry {
+                ancestors: ancestors(topics, index, &resolve),
+                question_keys: topic
+                    .questions
+                    .iter()
+                    .map(|q| word_key(&normalize(q)))
+                    .collect(),
+            });
+        }
+        matcher
+    }
+
+    fn add_term(&mut self, topic: usize, words: &[String]) {
+        if words.is_empty() {
+            return;
+        }
+        let ids: Vec<u32> = words.iter().map(|word| self.vocab_id(word)).collect();
+        if self
+            .terms
+            .iter()
+            .any(|term| term.topic == topic && term.words == ids)
+        {
+            return;
+        }
+        let term_id = self.terms.len() as u32;
+        self.terms_by_first_word
+            .entry(ids[0])
+            .or_default()
+            .push(term_id);
+        self.terms.push(Term { topic, words: ids });
+    }
+
+    fn vocab_id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.exact.get(word) {
+            return id;
+        }
+        let id = self.vocab.len() as u32;
+        let len = word.chars().count();
+        let max_edits = edit_budget(len);
+        let first = word.chars().next().unwrap_or(' ');
+        if max_edits > 0 {
+            self.fuzzy_by_first.entry(first).or_default().push(id);
+        }
+        self.vocab.push(VocabWord {
+            text: word.to_string(),
+            len,
+            first,
+            letters: letter_mask(word),
+            max_edits,
+        });
+        self.exact.insert(word.to_string(), id);
+        id
+    }
+
+    /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
+    fn lookup(&self, word: &str, out: &mut Vec<(u32, f32)>) {
+        if let Some(&id) = self.exact.get(word) {
+            out.push((id, 1.0));
+            return;
+        }
+        let Some(first) = word.chars().next() else {
+            return;
+        };
+        let Some(candidates) = self.fuzzy_by_first.get(&first) else {
+            return;
+        };
+        let len = word.chars().count();
+        let letters = letter_mask(word);
+        for &id in candidates {
+            let vocab = &self.vocab[id as usize];
+            debug_assert_eq!(vocab.first, first);
+            // The shorter word sets the budget: a short word is not a long one with typos.
+            let max_edits = vocab.max_edits.min(edit_budget(len));
+            if max_edits == 0
+                || len.abs_diff(vocab.len) > max_edits
+                || (letters ^ vocab.letters).count_ones() as usize > 2 * max_edits
+            {
+                continue;
+            }
+            let distance = strsim::damerau_levenshtein(word, &vocab.text);
+            if distance <= max_edits {
+                out.push((id, 1.0 - distance as f32 / vocab.len as f32));
+            }
+        }
+    }
+
+    /// Assesses one message.
+    pub fn assess(&self, text: &str, addressing: Addressing) -> Assessment {
+        let normalized = normalize(text);
+        if normalized.tokens.is_empty() {
+            return Assessment::nothing();
+        }
+        let found = self.find_terms(&normalized);
+        if found.is_empty() {
+            return Assessment::nothing();
+        }
+        let (chosen, ambiguous) = self.resolve(found);
+        let covered = covered_positions(normalized.tokens.len(), &chosen);
+        let best = chosen[0];
+        let candidates: Vec<usize> = chosen.iter().take(3).map(|m| m.topic).collect();
+
+        let intent = read_intent(&normalized, &covered, addressing, || {
+            self.known_question_similarity(best.topic, &normalized)
+        });
+        let (factor, reason) = match intent {
+            Intent::Aspect => (0.3, Reason::Aspect),
+            Intent::Statement => (0.2, Reason::Statement),
+            Intent::Unclear => (0.6, Reason::NoRequest),
+            Intent::Request if ambiguous => (0.6, Reason::Ambiguous),
+            Intent::Request if normalized.has_question_mark => (1.0, Reason::Request),
+            Intent::Request => (0.95, Reason::Request),
+        };
+        let score = (best.quality * factor).clamp(0.0, 1.0);
+        let verdict = if matches!(reason, Reason::Aspect | Reason::Statement) {
+            Verdict::NotCovered
+        } else if score >= ANSWER_THRESHOLD {
+            Verdict::Answer
+        } else if score >= SUGGEST_THRESHOLD && addressing == Addressing::Direct {
+            Verdict::Suggest
+        } else {
+            Verdict::Nothing
+        };
+        let reason = if reason == Reason::Request && verdict != Verdict::Answer {
+            Reason::WeakTerm
+        } else {
+            reason
+        };
+        Assessment {
+            verdict,
+            score,
+            topic: Some(best.topic),
+            candidates,
+            reason,
+        }
+    }
+
+    /// Every topic whose term occurs in the message, with its best match.
+    fn find_terms(&self, normalized: &Normalized) -> Vec<TermMatch> {
+        let tokens = &normalized.tokens;
+        let mut singles: Vec<Vec<(u32, f32)>> = Vec::with_capacity(tokens.len());
+        let mut any = false;
+        for token in tokens {
+            let mut found = Vec::new();
+            self.lookup(&token.stem, &mut found);
+            any |= !found.is_empty();
+            singles.push(found);
+        }
+        let mut joined: Vec<Vec<(u32, f32)>> = Vec::with_capacity(tokens.len());
+        for pair in tokens.windows(2) {
+            let mut found = Vec::new();
+            let word = format!("{}{}", pair[0].word, pair[1].stem);
+            if word.len() >= MIN_FUZZY_LEN {
+                self.lookup(&word, &mut found);
+            }
+            any |= !found.is_empty();
+            joined.push(found);
+        }
+        joined.push(Vec::new());
+        if !any {
+            return Vec::new();
+        }
+
+        let mut best: Vec<TermMatch> = Vec::new();
+        for start in 0..tokens.len() {
+            let firsts = singles[start].iter().chain(&joined[start]);
+            for &(first_id, _) in firsts {
+                let Some(term_ids) = self.terms_by_first_word.get(&first_id) else {
+                    continue;
+                };
+                for &term_id in term_ids {
+                    let term = &self.terms[term_id as usize];
+                    if let Some((end, quality)) =
+                        match_term(&term.words, start, &singles, &joined, &self.vocab)
+                    {
+                        let candidate = TermMatch {
+                            topic: term.topic,
+                            start,
+                            end,
+                            quality,
+                        };
+                        match best.iter_mut().find(|m| m.topic == term.topic) {
+                            Some(existing) if existing.better_than(&candidate) => {}
+                            Some(existing) => *existing = candidate,
+                            None => best.push(candidate),
+                        }
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Drops topics that are parents of another match; orders the rest best first. Returns
+    /// whether more than one unrelated topic remains.
+    fn resolve(&self, mut found: Vec<TermMatch>) -> (Vec<TermMatch>, bool) {
+        let specific: Vec<TermMatch> = found
+            .iter()
+            .filter(|m| {
+                !found
+                    .iter()
+                    .any(|other| self.topics[other.topic].ancestors.contains(&m.topic))
+            })
+            .copied()
+            .collect();
+        if !specific.is_empty() {
+            found = specific;
+        }
+        // A term that lies inside a longer term of another topic is part of that name.
+        let outer: Vec<TermMatch> = found
+            .iter()
+            .filter(|m| {
+                !found.iter().any(|other| {
+                    other.topic != m.topic
+                        && other.start <= m.start
+                        && m.end <= other.end
+                        && other.end - other.start > m.end - m.start
+                })
+            })
+            .copied()
+            .collect();
+        found = outer;
+        found.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.start.cmp(&b.start)));
+        let ambiguous = found.len() > 1;
+        (found, ambiguous)
+    }
+
+    fn known_question_similarity(&self, topic: usize, normalized: &Normalized) -> f64 {
+        let key = word_key(normalized);
+        self.topics[topic]
+            .question_keys
+            .iter()
+            .map(|question| strsim::normalized_levenshtein(&key, question))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Where a topic's term was found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TermMatch {
+    topic: usize,
+    start: usize,
+    end: usize,
+    quality: f32,
+}
+
+impl TermMatch {
+    fn better_than(&self, other: &TermMatch) -> bool {
+        (self.quality, self.end - self.start) >= (other.quality, other.end - other.start)
+    }
+}
+
+/// Matches a term's words from message position `start`; returns the end position and quality.
+/// A term word may match one message word or two adjacent ones written together.
+fn match_term(
+    words: &[u32],
+    start: usize,
+    singles: &[Vec<(u32, f32)>],
+    joined: &[Vec<(u32, f32)>],
+    vocab: &[VocabWord],
+) -> Option<(usize, f32)> {
+    fn quality_at(list: &[(u32, f32)], id: u32) -> Option<f32> {
+        list.iter().find(|(found, _)| *found == id).map(|(_, q)| *q)
+    }
+    fn walk(
+        words: &[u32],
+        position: usize,
+        singles: &[Vec<(u32, f32)>],
+        joined: &[Vec<(u32, f32)>],
+        vocab: &[VocabWord],
+    ) -> Option<(usize, f32)> {
+        let Some((&word, rest)) = words.split_first() else {
+            return Some((position, 0.0));
+        };
+        let weight = vocab[word as usize].len as f32;
+        let mut best: Option<(usize, f32)> = None;
+        for (list, width) in [(singles, 1), (joined, 2)] {
+            let Some(quality) = list.get(position).and_then(|l| quality_at(l, word)) else {
+                continue;
+            };
+            if let Some((end, weighted)) = walk(rest, position + width, singles, joined, vocab) {
+                let total = weighted + quality * weight;
+                if best.is_none_or(|(_, b)| total > b) {
+                    best = Some((end, total));
+                }
+            }
+        }
+        best
+    }
+    let total_weight: f32 = words.iter().map(|&w| vocab[w as usize].len as f32).sum();
+    walk(words, start, singles, joined, vocab).map(|(end, weighted)| (end, weighted / total_weight))
+}
+
+/// The spellings a term is matched in: as written, and with each pair of neighbouring words
+/// written together ("checkpoint inhibitor" also as "checkpointinhibitor").
+fn spellings(words: &[String]) -> Vec<Vec<String>> {
+    let mut all = vec![words.to_vec()];
+    for i in 0..words.len().saturating_sub(1) {
+        let (a, b) = (&words[i], &words[i + 1]);
+        if a.chars().count() >= 2 && b.chars().count() >= 2 && a.len() + b.len() >= 6 {
+            let mut joined = words[..i].to_vec();
+            joined.push(format!("{a}{b}"));
+            joined.extend_from_slice(&words[i + 2..]);
+            all.push(joined);
+        }
+    }
+    all
+}
+
+fn ancestors(
+    topics: &[Topic],
+    index: usize,
+    resolve: &impl Fn(&str) -> Option<usize>,
+) -> Vec<usize> {
+    let mut chain = Vec::new();
+    let mut current = index;
+    while let Some(parent) = topics[current].excerpt_of.as_deref().and_then(resolve) {
+        if parent == index || chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+    }
+    chain
+}
+
+fn word_key(normalized: &Normalized) -> String {
+    normalized.words().collect::<Vec<_>>().join(" ")
+}
+
+fn covered_positions(len: usize, matches: &[TermMatch]) -> Vec<bool> {
+    let mut covered = vec![false; len];
+    for m in matches {
+        for slot in &mut covered[m.start..m.end.min(len)] {
+            *slot = true;
+        }
+    }
+    covered
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Request,
+    Aspect,
+    Statement,
+    Unclear,
+}
+
+/// Reads what the words around the topic's name ask for.
+fn read_intent(
+    normalized: &Normalized,
+    covered: &[bool],
+    addressing: Addressing,
+    known_similarity: impl FnOnce() -> f64,
+) -> Intent {
+    // Words outside the topic's name; a gap (`None`) where the name stood or a sentence ended,
+    // so that pairs are read only between words that really stand together.
+    let mut slots: Vec<Option<&str>> = Vec::with_capacity(normalized.tokens.len() + 4);
+    let mut sentence = 0;
+    for (token, covered) in normalized.tokens.iter().zip(covered) {
+        if token.sentence != sentence {
+            slots.push(None);
+            sentence = token.sentence;
+        }
+        slots.push((!covered).then_some(token.word.as_str()));
+    }
+    let words: Vec<&str> = slots.iter().flatten().copied().collect();
+    let pair = |list: &[(&str, &str)]| {
+        slots.windows(2).any(|w| match (w[0], w[1]) {
+            (Some(a), Some(b)) => list.iter().any(|(x, y)| a == *x && b == *y),
+            _ => false,
+        })
+    };
+    let next_after = |i: usize| slots.get(i + 1).copied().flatten();
+
+    let ends_with_like = words
+        .iter()
+        .rev()
+        .find(|w| !matches!(**w, "though" | "tho" | "then"))
+        .is_some_and(|w| *w == "like");
+    if words.iter().any(|w| contains(lexicon::ASPECT_WORDS, w))
+        || pair(lexicon::ASPECT_PAIRS)
+        || ends_with_like
+    {
+        return Intent::Aspect;
+    }
+    if !normalized.has_question_mark && words.iter().any(|w| contains(lexicon::NARRATIVE_WORDS, w))
+    {
+        return Intent::Statement;
+    }
+
+    let asks_what = slots.iter().enumerate().any(|(i, w)| {
+        *w == Some("what")
+            && next_after(i).is_none_or(|next| !contains(lexicon::WHAT_NOT_DEFINITION, next))
+    });
+    let asks_how = slots.iter().enumerate().any(|(i, w)| {
+        *w == Some("how")
+            && next_after(i).is_some_and(|next| contains(lexicon::HOW_MECHANISM, next))
+            && next_after(i + 1).is_none_or(|after| !contains(lexicon::HOW_PERSONAL, after))
+    });
+    let asks_directly = words.iter().any(|w| contains(lexicon::DEFINITION_WORDS, w))
+        || pair(lexicon::DEFINITION_PAIRS);
+    let bare = words.iter().all(|w| contains(lexicon::FILLER_WORDS, w));
+    let bare_request = bare && (normalized.has_question_mark || addressing == Addressing::Direct);
+
+    if asks_what || asks_how || asks_directly || bare_request {
+        return Intent::Request;
+    }
+    if known_similarity() >= KNOWN_QUESTION_SIMILARITY {
+        return Intent::Request;
+    }
+    Intent::Unclear
+}

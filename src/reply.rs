@@ -1,0 +1,156 @@
+//! The platform-neutral reply: what the bot says, before any adapter decides how to draw it.
+//!
+//! Every reply that shows reviewed text carries its provenance and the catalog's disclaimer;
+//! [`Reply::answer`] is the only way to build one, so no adapter can forget them.
+
+use crate::action::Action;
+use crate::catalog::{Catalog, Topic};
+
+/// Who sees a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everyone in the channel.
+    Public,
+    /// Only the member who asked (an ephemeral message on Discord).
+    Private,
+}
+
+/// What kind of reply it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyKind {
+    /// A reviewed answer for the topic with this id.
+    Answer { topic: String },
+    /// "Did you mean ...?": buttons to close candidates, no medical text.
+    Suggestions,
+    /// The bot has no reviewed answer for what was asked.
+    NoAnswer,
+    /// A short notice (a stale button, a refusal); no medical text.
+    Notice,
+}
+
+/// A button under a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub kind: ReplyKind,
+    pub title: Option<String>,
+    /// Reviewed text (for answers) or the bot's own fixed words.
+    pub body: String,
+    /// "Medically reviewed by ...", present on every answer.
+    pub provenance: Option<String>,
+    pub disclaimer: Option<String>,
+    pub buttons: Vec<Button>,
+    pub visibility: Visibility,
+}
+
+/// The bot's own words. Fixed and kind; never medical.
+pub mod words {
+    pub const NO_ANSWER: &str =
+        "I don't have a medically reviewed answer for that. These are the questions I can answer:";
+    pub const SUGGEST: &str = "I'm not sure which of these you mean. Did you mean:";
+    pub const STALE_BUTTON: &str =
+        "That button no longer leads to a reviewed answer. Please ask again or use /therapy.";
+    pub const UNKNOWN_THERAPY: &str =
+        "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
+}
+
+impl Reply {
+    /// The reviewed answer of `topic`, with provenance, disclaimer and follow-up buttons.
+    pub fn answer(catalog: &Catalog, topic: &Topic) -> Reply {
+        let mut buttons: Vec<Button> = topic
+            .follow_ups
+            .iter()
+            .filter_map(|id| catalog.find(id))
+            .map(topic_button)
+            .collect();
+        // An excerpt always leads back to the whole answer it was taken from.
+        if let Some(source) = topic.excerpt_of.as_deref().and_then(|id| catalog.find(id)) {
+            if !buttons
+                .iter()
+                .any(|b| b.action == Action::ShowTopic(source.id.clone()))
+            {
+                buttons.push(topic_button(source));
+            }
+        }
+        Reply {
+            kind: ReplyKind::Answer {
+                topic: topic.id.clone(),
+            },
+            title: Some(topic.title.clone()),
+            body: topic.body.clone(),
+            provenance: Some(topic.provenance()),
+            disclaimer: Some(catalog.disclaimer().to_string()),
+            buttons,
+            visibility: Visibility::Public,
+        }
+    }
+
+    /// A reply listing `topics` as buttons under the bot's own words.
+    pub fn menu(
+        catalog: &Catalog,
+        kind: ReplyKind,
+        text: &str,
+        topics: impl IntoIterator<Item = usize>,
+    ) -> Reply {
+        Reply {
+            kind,
+            title: None,
+            body: text.to_string(),
+            provenance: None,
+            disclaimer: Some(catalog.disclaimer().to_string()),
+            buttons: topics
+                .into_iter()
+                .map(|index| topic_button(catalog.topic(index)))
+                .collect(),
+            visibility: Visibility::Private,
+        }
+    }
+
+    /// "No reviewed answer", listing every topic the bot can answer.
+    pub fn no_answer(catalog: &Catalog, text: &str) -> Reply {
+        Reply::menu(
+            catalog,
+            ReplyKind::NoAnswer,
+            text,
+            0..catalog.topics().len(),
+        )
+    }
+
+    /// A short private notice.
+    pub fn notice(text: &str) -> Reply {
+        Reply {
+            kind: ReplyKind::Notice,
+            title: None,
+            body: text.to_string(),
+            provenance: None,
+            disclaimer: None,
+            buttons: Vec::new(),
+            visibility: Visibility::Private,
+        }
+    }
+
+    pub fn with_visibility(mut self, visibility: Visibility) -> Reply {
+        self.visibility = visibility;
+        self
+    }
+
+    /// The topic id, if this is an answer.
+    pub fn topic(&self) -> Option<&str> {
+        match &self.kind {
+            ReplyKind::Answer { topic } => Some(topic),
+            _ => None,
+        }
+    }
+}
+
+fn topic_button(topic: &Topic) -> Button {
+    Button {
+        label: topic.label.clone(),
+        action: Action::ShowTopic(topic.id.clone()),
+    }
+}
