@@ -4,7 +4,7 @@
 //! `run [--config FILE]`, `console [--responses DIR]`, `ask [--responses DIR] MESSAGE`,
 //! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`.
 
-use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
+use std::io::{self, BufRead as _, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,6 +36,9 @@ pub enum Command {
         /// Config file (see config.toml.example).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Validate the config and the responses, then exit without connecting.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Talk to the bot in this terminal: no token, no network.
     Console {
@@ -105,7 +108,7 @@ fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
 
 pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { config } => run(config.as_deref()),
+        Command::Run { config, dry_run } => run(config.as_deref(), dry_run),
         Command::Console { responses, passive } => {
             let catalog = CatalogHandle::new(load(&response_source(responses.as_deref()))?);
             let addressing = if passive {
@@ -159,7 +162,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
+fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
     let config = Config::load(config_path, std::env::var(config::TOKEN_VAR).ok())?;
     let source = if config_path.is_some() {
         ResponseSource::Dir(config.responses_dir.clone())
@@ -173,6 +176,13 @@ fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
         questions = catalog.question_count(),
         "loaded the responses"
     );
+    if dry_run {
+        println!(
+            "config and responses are valid ({} topics); not connecting (--dry-run)",
+            catalog.topics().len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(discord::run(
         &config.discord,
@@ -185,11 +195,8 @@ fn run(config_path: Option<&Path>) -> anyhow::Result<ExitCode> {
 
 /// Writes `{"topic": id|null, "score": n, "reason": "..."}` per input line, flushing whenever
 /// the input has nothing more buffered, so it streams through pipes and stays fast in bulk.
-pub fn stream_matches(
-    catalog: &Catalog,
-    mut input: impl BufRead,
-    output: impl Write,
-) -> io::Result<()> {
+pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -> io::Result<()> {
+    let mut input = BufReader::with_capacity(64 * 1024, input);
     let mut output = BufWriter::with_capacity(64 * 1024, output);
     let mut line = Vec::new();
     loop {
@@ -210,7 +217,8 @@ pub fn stream_matches(
             assessment.score,
             assessment.reason.as_str()
         )?;
-        if input.fill_buf()?.is_empty() {
+        // Nothing more read ahead: the next read may block, so let what we have go out first.
+        if input.buffer().is_empty() {
             output.flush()?;
         }
     }

@@ -16,6 +16,7 @@
 //!
 //! Matching cannot fail and never allocates more than a bounded amount per message.
 
+#[rustfmt::skip]
 pub mod lexicon;
 pub mod normalize;
 
@@ -547,42 +548,70 @@ fn read_intent(
     addressing: Addressing,
     known_similarity: impl FnOnce() -> f64,
 ) -> Intent {
-    // Words outside the topic's name; a gap (`None`) where the name stood or a sentence ended,
-    // so that pairs are read only between words that really stand together.
-    let mut slots: Vec<Option<&str>> = Vec::with_capacity(normalized.tokens.len() + 4);
-    let mut sentence = 0;
+    // The words outside the topic's name, sentence by sentence, with a gap (`None`) where the
+    // name stood, so that pairs are read only between words that really stand together.
+    let mut sentences: Vec<Vec<Option<&str>>> = Vec::new();
+    let mut current_sentence = None;
     for (token, covered) in normalized.tokens.iter().zip(covered) {
-        if token.sentence != sentence {
-            slots.push(None);
-            sentence = token.sentence;
+        if current_sentence != Some(token.sentence) {
+            sentences.push(Vec::new());
+            current_sentence = Some(token.sentence);
         }
-        slots.push((!covered).then_some(token.word.as_str()));
+        if let Some(sentence) = sentences.last_mut() {
+            sentence.push((!covered).then_some(token.word.as_str()));
+        }
     }
-    let words: Vec<&str> = slots.iter().flatten().copied().collect();
-    let pair = |list: &[(&str, &str)]| {
-        slots.windows(2).any(|w| match (w[0], w[1]) {
-            (Some(a), Some(b)) => list.iter().any(|(x, y)| a == *x && b == *y),
-            _ => false,
-        })
-    };
-    let next_after = |i: usize| slots.get(i + 1).copied().flatten();
+    let words = || sentences.iter().flatten().flatten().copied();
 
-    let ends_with_like = words
-        .iter()
+    let ends_with_like = words()
         .rev()
-        .find(|w| !matches!(**w, "though" | "tho" | "then"))
-        .is_some_and(|w| *w == "like");
-    if words.iter().any(|w| contains(lexicon::ASPECT_WORDS, w))
-        || pair(lexicon::ASPECT_PAIRS)
+        .find(|w| !matches!(*w, "though" | "tho" | "then"))
+        .is_some_and(|w| w == "like");
+    if words().any(|w| contains(lexicon::ASPECT_WORDS, w))
+        || sentences.iter().any(|s| has_pair(s, lexicon::ASPECT_PAIRS))
         || ends_with_like
     {
         return Intent::Aspect;
     }
-    if !normalized.has_question_mark && words.iter().any(|w| contains(lexicon::NARRATIVE_WORDS, w))
-    {
+
+    let mut blocked_by_narrative = false;
+    for sentence in &sentences {
+        if !asks_for_explanation(sentence) {
+            continue;
+        }
+        let narrative = sentence
+            .iter()
+            .flatten()
+            .any(|w| contains(lexicon::NARRATIVE_WORDS, w))
+            || has_pair(sentence, lexicon::NARRATIVE_PAIRS);
+        if normalized.has_question_mark || !narrative {
+            return Intent::Request;
+        }
+        blocked_by_narrative = true;
+    }
+    if blocked_by_narrative {
         return Intent::Statement;
     }
+    let bare = words().all(|w| contains(lexicon::FILLER_WORDS, w));
+    if bare && (normalized.has_question_mark || addressing == Addressing::Direct) {
+        return Intent::Request;
+    }
+    if known_similarity() >= KNOWN_QUESTION_SIMILARITY {
+        return Intent::Request;
+    }
+    Intent::Unclear
+}
 
+fn has_pair(slots: &[Option<&str>], list: &[(&str, &str)]) -> bool {
+    slots.windows(2).any(|w| match (w[0], w[1]) {
+        (Some(a), Some(b)) => list.iter().any(|(x, y)| a == *x && b == *y),
+        _ => false,
+    })
+}
+
+/// Whether a sentence asks what something is or how it works.
+fn asks_for_explanation(slots: &[Option<&str>]) -> bool {
+    let next_after = |i: usize| slots.get(i + 1).copied().flatten();
     let asks_what = slots.iter().enumerate().any(|(i, w)| {
         *w == Some("what")
             && next_after(i).is_none_or(|next| !contains(lexicon::WHAT_NOT_DEFINITION, next))
@@ -592,16 +621,11 @@ fn read_intent(
             && next_after(i).is_some_and(|next| contains(lexicon::HOW_MECHANISM, next))
             && next_after(i + 1).is_none_or(|after| !contains(lexicon::HOW_PERSONAL, after))
     });
-    let asks_directly = words.iter().any(|w| contains(lexicon::DEFINITION_WORDS, w))
-        || pair(lexicon::DEFINITION_PAIRS);
-    let bare = words.iter().all(|w| contains(lexicon::FILLER_WORDS, w));
-    let bare_request = bare && (normalized.has_question_mark || addressing == Addressing::Direct);
-
-    if asks_what || asks_how || asks_directly || bare_request {
-        return Intent::Request;
-    }
-    if known_similarity() >= KNOWN_QUESTION_SIMILARITY {
-        return Intent::Request;
-    }
-    Intent::Unclear
+    asks_what
+        || asks_how
+        || slots
+            .iter()
+            .flatten()
+            .any(|w| contains(lexicon::DEFINITION_WORDS, w))
+        || has_pair(slots, lexicon::DEFINITION_PAIRS)
 }
