@@ -1,0 +1,420 @@
+//! The shipped responses load, say exactly what was reviewed, and every broken file is refused
+//! with `FILE:LINE: message`.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use immunobot::catalog::{Catalog, CatalogHandle, LoadError, ResponseSource, MAX_FILE_BYTES};
+use immunobot::discord::CONTENT_LIMITS;
+
+fn shipped() -> Catalog {
+    Catalog::load(&ResponseSource::Dir(responses_dir()), &CONTENT_LIMITS)
+        .unwrap_or_else(|err| panic!("the shipped responses must load:\n{err}"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped responses with one edit applied.
+fn edited(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Result<Catalog, LoadError>) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&responses_dir(), dir.path());
+    edit(dir.path());
+    let result = Catalog::load(
+        &ResponseSource::Dir(dir.path().to_path_buf()),
+        &CONTENT_LIMITS,
+    );
+    (dir, result)
+}
+
+/// The problems of a broken copy, as printed.
+fn problems(edit: impl FnOnce(&Path)) -> Vec<String> {
+    let (_dir, result) = edited(edit);
+    match result {
+        Ok(_) => panic!("the edited responses were accepted"),
+        Err(err) => err.errors().map(ToString::to_string).collect(),
+    }
+}
+
+fn replace_in(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn assert_reported(problems: &[String], file: &str, line: usize, needle: &str) {
+    let prefix = format!("{file}:{line}: ");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&prefix) && p.contains(needle)),
+        "expected a problem `{prefix}...{needle}...`, got:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_shipped_responses_load_without_warnings() {
+    let catalog = shipped();
+    let ids: Vec<&str> = catalog.topics().iter().map(|t| t.id.as_str()).collect();
+    for id in TOPIC_IDS {
+        assert!(ids.contains(&id), "missing topic {id}");
+    }
+    assert_eq!(ids.len(), TOPIC_IDS.len());
+    assert!(catalog.warnings().is_empty(), "{:?}", catalog.warnings());
+    assert!(catalog.disclaimer().contains("healthcare provider"));
+}
+
+#[test]
+fn the_immunotherapy_answer_is_the_reviewed_text_verbatim() {
+    let catalog = shipped();
+    let topic = catalog.find("immunotherapy").unwrap();
+    assert_eq!(topic.body, IMMUNOTHERAPY_ANSWER);
+    assert_eq!(topic.body.chars().count(), 2039);
+    assert_eq!(topic.title, IMMUNOTHERAPY_TITLE);
+    assert_eq!(topic.reviewer, REVIEWER);
+    assert_eq!(
+        topic.provenance(),
+        "Medically reviewed by SecondMedic medical review team"
+    );
+}
+
+#[test]
+fn each_therapy_says_only_its_reviewed_sentences() {
+    let catalog = shipped();
+    let body = |id: &str| catalog.find(id).unwrap().body.clone();
+    assert_eq!(
+        body("checkpoint-inhibitors"),
+        CHECKPOINT_SENTENCES.join("\n\n")
+    );
+    assert_eq!(body("car-t"), CAR_T_SENTENCE);
+    assert_eq!(body("monoclonal-antibodies"), MONOCLONAL_SENTENCE);
+    assert_eq!(body("cancer-vaccines"), VACCINE_SENTENCE);
+    for topic in catalog.topics() {
+        assert_eq!(topic.reviewer, REVIEWER, "{}", topic.id);
+        for paragraph in topic.body.split("\n\n") {
+            assert!(
+                IMMUNOTHERAPY_ANSWER.contains(paragraph),
+                "{}: not reviewed: {paragraph}",
+                topic.id
+            );
+        }
+    }
+}
+
+#[test]
+fn immune_checkpoint_inhibitors_is_an_alias_not_a_second_topic() {
+    let catalog = shipped();
+    let alias = catalog.find("immune-checkpoint-inhibitors").unwrap();
+    assert_eq!(alias.id, "checkpoint-inhibitors");
+    let follow_ups = &catalog.find("immunotherapy").unwrap().follow_ups;
+    assert_eq!(
+        follow_ups,
+        &[
+            "checkpoint-inhibitors",
+            "car-t",
+            "monoclonal-antibodies",
+            "cancer-vaccines"
+        ]
+    );
+}
+
+#[test]
+fn the_embedded_copy_equals_the_responses_folder() {
+    let from_dir = shipped();
+    let embedded = Catalog::load(&ResponseSource::Embedded, &CONTENT_LIMITS).unwrap();
+    assert_eq!(from_dir.topics().len(), embedded.topics().len());
+    for (a, b) in from_dir.topics().iter().zip(embedded.topics()) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(from_dir.disclaimer(), embedded.disclaimer());
+    assert_eq!(from_dir.examples().len(), embedded.examples().len());
+
+    // Every file of the folder is embedded (a new topic file must be added to the list).
+    let mut files = vec!["catalog.toml".to_string(), "examples.tsv".to_string()];
+    for entry in fs::read_dir(responses_dir().join("topics")).unwrap() {
+        files.push(format!(
+            "topics/{}",
+            entry.unwrap().file_name().to_string_lossy()
+        ));
+    }
+    let source = include_str!("../src/catalog/embedded.rs");
+    for file in files {
+        assert!(
+            source.contains(&format!("\"{file}\"")),
+            "{file} is not embedded"
+        );
+    }
+}
+
+#[test]
+fn the_shipped_examples_and_known_questions_route_as_promised() {
+    let catalog = shipped();
+    assert!(catalog.examples().len() >= 20);
+    let failures = immunobot::catalog::check_examples(&catalog);
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn a_toml_syntax_error_is_reported_with_its_line() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "title = \"CAR-T",
+            "title = CAR-T\"",
+        )
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("topics/car-t.toml:2: ")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported() {
+    let problems = problems(|dir| {
+        let path = dir.join("topics/car-t.toml");
+        let mut bytes = fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"\n# \xff\xfe\n");
+        fs::write(path, bytes).unwrap();
+    });
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("car-t.toml:") && p.contains("UTF-8")));
+}
+
+#[test]
+fn an_unknown_key_is_refused_not_ignored() {
+    let problems = problems(|dir| replace_in(dir, "topics/car-t.toml", "reviewer =", "reviwer ="));
+    assert_reported(&problems, "topics/car-t.toml", 4, "reviwer");
+}
+
+#[test]
+fn missing_required_fields_are_reported() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/monoclonal-antibodies.toml",
+            "reviewer = \"SecondMedic medical review team\"\n",
+            "",
+        )
+    });
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("monoclonal-antibodies.toml:") && p.contains("`reviewer`")));
+}
+
+#[test]
+fn an_empty_body_is_refused() {
+    let problems = problems(|dir| {
+        let path = dir.join("topics/car-t.toml");
+        let text = fs::read_to_string(&path).unwrap();
+        let start = text.find("body = '''").unwrap();
+        let end = text[start..].find("'''\n").unwrap() + start;
+        let end = end + text[end + 3..].find("'''").unwrap() + 6;
+        fs::write(
+            &path,
+            format!("{}body = \"  \"\n{}", &text[..start], &text[end..]),
+        )
+        .unwrap();
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("`body` is empty")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn duplicate_topic_ids_are_refused() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "id = \"cancer-vaccines\"",
+            "id = \"car-t\"",
+        )
+    });
+    // Files are read in name order: the second file to claim the id is the one reported.
+    assert_reported(
+        &problems,
+        "topics/car-t.toml",
+        1,
+        "`car-t` is already used by",
+    );
+}
+
+#[test]
+fn a_term_claimed_by_two_topics_is_refused() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"Monoclonal Antibodies\"",
+        )
+    });
+    // Files are read in name order: the second file to claim the term is the one reported.
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("monoclonal-antibodies.toml:")
+                && p.contains("also claimed by topic `cancer-vaccines`")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_follow_up_to_a_missing_topic_is_refused() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/immunotherapy.toml",
+            "\"car-t\",",
+            "\"car-tee\",",
+        )
+    });
+    assert_reported(
+        &problems,
+        "immunotherapy.toml",
+        6,
+        "follow-up `car-tee` is not a topic",
+    );
+}
+
+#[test]
+fn a_missing_disclaimer_is_refused() {
+    let problems = problems(|dir| {
+        let path = dir.join("catalog.toml");
+        fs::write(path, "# no disclaimer\n").unwrap();
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("catalog.toml:1: missing `disclaimer`")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_excerpt_that_is_not_verbatim_is_refused() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "genetically modifying",
+            "genetically improving",
+        )
+    });
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("car-t.toml:") && p.contains("does not stand verbatim")));
+}
+
+#[test]
+fn content_over_discord_limits_is_refused() {
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "label = \"CAR-T Cell Therapy\"",
+            &format!("label = \"{}\"", "L".repeat(81)),
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "title = \"Cancer Vaccines\"",
+            &format!("title = \"{}\"", "T".repeat(257)),
+        );
+    });
+    assert_reported(&problems, "car-t.toml", 3, "at most 80");
+    assert_reported(&problems, "cancer-vaccines.toml", 2, "at most 256");
+}
+
+#[test]
+fn a_huge_file_is_refused_without_reading_it_whole() {
+    let problems = problems(|dir| {
+        let file = fs::File::create(dir.join("topics/huge.toml")).unwrap();
+        file.set_len(50 * 1024 * 1024).unwrap();
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("huge.toml:")
+                && p.contains(&format!("{} KiB", MAX_FILE_BYTES / 1024)))
+    );
+}
+
+#[test]
+fn deeply_nested_toml_is_refused_cleanly() {
+    let problems = problems(|dir| {
+        let nested = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        fs::write(dir.join("topics/nested.toml"), nested).unwrap();
+    });
+    assert!(problems.iter().any(|p| p.contains("nested.toml:")));
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let problems = problems(|dir| {
+        replace_in(dir, "topics/car-t.toml", "reviewer =", "reviwer =");
+        replace_in(
+            dir,
+            "topics/immunotherapy.toml",
+            "\"car-t\",",
+            "\"car-tee\",",
+        );
+        fs::write(dir.join("catalog.toml"), "").unwrap();
+    });
+    assert!(problems.len() >= 3, "{problems:?}");
+}
+
+#[test]
+fn an_example_naming_an_unknown_topic_is_refused() {
+    let problems = problems(|dir| {
+        let path = dir.join("examples.tsv");
+        let mut text = fs::read_to_string(&path).unwrap();
+        text.push_str("car-tee\twhat is car-t?\n");
+        let line = text.lines().count();
+        fs::write(&path, text).unwrap();
+        assert!(line > 1);
+    });
+    assert!(problems
+        .iter()
+        .any(|p| p.contains("examples.tsv:") && p.contains("`car-tee` is not a topic")));
+}
+
+#[test]
+fn a_failed_reload_keeps_the_live_catalog() {
+    let handle = CatalogHandle::new(shipped());
+    let (dir, _) = edited(|_| {});
+    replace_in(dir.path(), "topics/car-t.toml", "reviewer =", "reviwer =");
+    let source = ResponseSource::Dir(dir.path().to_path_buf());
+    assert!(handle.reload(&source, &CONTENT_LIMITS).is_err());
+    assert_eq!(handle.current().find("car-t").unwrap().body, CAR_T_SENTENCE);
+
+    replace_in(dir.path(), "topics/car-t.toml", "reviwer =", "reviewer =");
+    replace_in(
+        dir.path(),
+        "topics/car-t.toml",
+        "label = \"CAR-T Cell Therapy\"",
+        "label = \"CAR-T\"",
+    );
+    let summary = handle.reload(&source, &CONTENT_LIMITS).unwrap();
+    assert_eq!(summary.edited, vec!["car-t".to_string()]);
+    assert_eq!(handle.current().find("car-t").unwrap().label, "CAR-T");
+}
