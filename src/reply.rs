@@ -55,6 +55,8 @@ pub mod words {
     pub const SUGGEST: &str = "I'm not sure which of these you mean. Did you mean:";
     pub const STALE_BUTTON: &str =
         "That button no longer leads to a reviewed answer. Please ask again or use /therapy.";
+    pub const UNKNOWN_COMMAND: &str =
+        "I don't know that command any more. Please use /therapy or /ask.";
     pub const UNKNOWN_THERAPY: &str =
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
 }

@@ -117,6 +117,13 @@ fn each_therapy_says_only_its_reviewed_sentences() {
 }
 
 #[test]
+fn topics_come_in_reading_order_for_menus_and_choices() {
+    let catalog = shipped();
+    let ids: Vec<&str> = catalog.topics().iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, TOPIC_IDS, "immunotherapy first, then its follow-ups in order");
+}
+
+#[test]
 fn immune_checkpoint_inhibitors_is_an_alias_not_a_second_topic() {
     let catalog = shipped();
     let alias = catalog.find("immune-checkpoint-inhibitors").unwrap();

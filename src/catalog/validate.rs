@@ -77,16 +77,47 @@ pub(crate) fn build(files: Vec<SourceFile>, limits: &ContentLimits) -> Result<Ca
     if problems.iter().any(Problem::is_error) {
         return Err(LoadError::new(problems));
     }
-    let topics = located_topics
-        .into_iter()
-        .map(|located| located.topic)
-        .collect();
+    let topics = reading_order(
+        located_topics
+            .into_iter()
+            .map(|located| located.topic)
+            .collect(),
+    );
     Ok(Catalog::from_parts(
         topics,
         disclaimer.unwrap_or_default(),
         examples,
         problems,
     ))
+}
+
+/// Orders topics the way a member reads them: each topic that is not an excerpt, followed by
+/// its follow-ups in the order it lists them, then anything left in file order. Menus and
+/// command choices use this order ("What is immunotherapy?" before the therapies).
+fn reading_order(topics: Vec<Topic>) -> Vec<Topic> {
+    let mut order: Vec<usize> = Vec::with_capacity(topics.len());
+    let position = |id: &str| topics.iter().position(|t| t.id == id);
+    for (index, topic) in topics.iter().enumerate() {
+        if topic.excerpt_of.is_some() || order.contains(&index) {
+            continue;
+        }
+        order.push(index);
+        for follow_up in topic.follow_ups.iter().filter_map(|id| position(id)) {
+            if !order.contains(&follow_up) {
+                order.push(follow_up);
+            }
+        }
+    }
+    for index in 0..topics.len() {
+        if !order.contains(&index) {
+            order.push(index);
+        }
+    }
+    let mut slots: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|index| slots[index].take())
+        .collect()
 }
 
 /// A topic plus where its parts stood, for cross-file problems.

@@ -43,7 +43,12 @@ impl Handler {
     /// How a message reached the bot, or `None` when it is not for the bot at all.
     fn addressing(&self, msg: &Message) -> Option<Addressing> {
         let me = self.me.load(Ordering::Acquire);
-        if msg.author.bot || msg.webhook_id.is_some() || msg.author.id.get() == me || me == 0 {
+        if msg.author.bot
+            || msg.webhook_id.is_some()
+            || msg.author.id.get() == me
+            || me == 0
+            || msg.content.trim().is_empty()
+        {
             return None;
         }
         let mentions_me = msg.mentions.iter().any(|user| user.id.get() == me)
@@ -102,7 +107,7 @@ impl Handler {
             }
             other => {
                 debug!(command = other, "unknown command");
-                Reply::notice(crate::reply::words::STALE_BUTTON)
+                Reply::notice(crate::reply::words::UNKNOWN_COMMAND)
             }
         };
         info!(
