@@ -207,16 +207,21 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
         let assessment = catalog.matcher().assess(text, Addressing::Passive);
-        match assessment.answer() {
-            Some(index) => write!(output, "{{\"topic\":\"{}\"", catalog.topic(index).id)?,
-            None => output.write_all(b"{\"topic\":null")?,
+        if assessment.reason == crate::matching::Reason::NoTopic {
+            // The overwhelmingly common line, written without formatting.
+            output.write_all(b"{\"topic\":null,\"score\":0.000,\"reason\":\"no-topic\"}\n")?;
+        } else {
+            match assessment.answer() {
+                Some(index) => write!(output, "{{\"topic\":\"{}\"", catalog.topic(index).id)?,
+                None => output.write_all(b"{\"topic\":null")?,
+            }
+            writeln!(
+                output,
+                ",\"score\":{:.3},\"reason\":\"{}\"}}",
+                assessment.score,
+                assessment.reason.as_str()
+            )?;
         }
-        writeln!(
-            output,
-            ",\"score\":{:.3},\"reason\":\"{}\"}}",
-            assessment.score,
-            assessment.reason.as_str()
-        )?;
         // Nothing more read ahead: the next read may block, so let what we have go out first.
         if input.buffer().is_empty() {
             output.flush()?;

@@ -2,7 +2,7 @@
 //!
 //! The pipeline, each step cheap enough to run on every message of a busy server:
 //!
-//! 1. [`normalize`] the text into word tokens (Unicode, Discord markup, chat spellings, plurals).
+//! 1. [`normalize()`](normalize::normalize) the text into word tokens (Unicode, Discord markup, chat spellings, plurals).
 //! 2. Find the catalog's *terms* (topic names and their spellings, from the response files) in the
 //!    tokens, tolerating typos in long words and words split or joined by a hyphen. A message
 //!    that names no topic is done here, which is the fate of almost every message.
@@ -20,11 +20,13 @@
 pub mod lexicon;
 pub mod normalize;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::catalog::Topic;
 use lexicon::contains;
-use normalize::{normalize, Normalized};
+use normalize::{normalize, normalize_into, Normalized};
 
 /// A score at or above this answers.
 pub const ANSWER_THRESHOLD: f32 = 0.75;
@@ -139,16 +141,64 @@ struct TopicEntry {
     question_keys: Vec<String>,
 }
 
+/// FNV-1a: the vocabulary's keys are short words hashed once per message word, where std's
+/// DoS-resistant SipHash costs more than the lookup itself. The keys come from the catalog, not
+/// from members, so there is nothing to flood.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// The index built from a catalog's terms and questions. Immutable; rebuilt with the catalog.
 #[derive(Debug)]
 pub struct Matcher {
     vocab: Vec<VocabWord>,
-    exact: HashMap<String, u32>,
-    /// Vocabulary ids that accept typos, by first letter.
-    fuzzy_by_first: HashMap<char, Vec<u32>>,
+    exact: FnvMap<String, u32>,
+    /// Vocabulary ids that accept typos, by first character.
+    fuzzy_by_first: FnvMap<char, Vec<u32>>,
     terms: Vec<Term>,
-    terms_by_first_word: HashMap<u32, Vec<u32>>,
+    terms_by_first_word: FnvMap<u32, Vec<u32>>,
     topics: Vec<TopicEntry>,
+}
+
+/// Where a vocabulary word was found in a message: at `position`, spanning `width` words
+/// (2 when two written words form it together).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    position: usize,
+    width: usize,
+    vocab: u32,
+    quality: f32,
+}
+
+/// Buffers reused from message to message on each thread, so the common case allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    normalized: Normalized,
+    pair: String,
+    hits: Vec<Hit>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Words shorter than this must be spelled exactly: too many short words are one edit apart.
@@ -180,16 +230,15 @@ impl Matcher {
     pub fn build(topics: &[Topic], resolve: impl Fn(&str) -> Option<usize>) -> Matcher {
         let mut matcher = Matcher {
             vocab: Vec::new(),
-            exact: HashMap::new(),
-            fuzzy_by_first: HashMap::new(),
+            exact: FnvMap::default(),
+            fuzzy_by_first: FnvMap::default(),
             terms: Vec::new(),
-            terms_by_first_word: HashMap::new(),
+            terms_by_first_word: FnvMap::default(),
             topics: Vec::new(),
         };
         for (index, topic) in topics.iter().enumerate() {
             for term in &topic.terms {
-                let stems: Vec<String> =
-                    normalize(term).tokens.into_iter().map(|t| t.stem).collect();
+                let stems: Vec<String> = normalize(term).stems().map(str::to_string).collect();
                 for spelling in spellings(&stems) {
                     matcher.add_term(index, &spelling);
                 }
@@ -249,9 +298,9 @@ impl Matcher {
     }
 
     /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
-    fn lookup(&self, word: &str, out: &mut Vec<(u32, f32)>) {
+    fn lookup(&self, word: &str, mut found: impl FnMut(u32, f32)) {
         if let Some(&id) = self.exact.get(word) {
-            out.push((id, 1.0));
+            found(id, 1.0);
             return;
         }
         let Some(first) = word.chars().next() else {
@@ -260,7 +309,14 @@ impl Matcher {
         let Some(candidates) = self.fuzzy_by_first.get(&first) else {
             return;
         };
-        let len = word.chars().count();
+        let len = if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        if len < MIN_FUZZY_LEN {
+            return;
+        }
         let letters = letter_mask(word);
         for &id in candidates {
             let vocab = &self.vocab[id as usize];
@@ -273,20 +329,31 @@ impl Matcher {
             {
                 continue;
             }
-            let distance = strsim::damerau_levenshtein(word, &vocab.text);
-            if distance <= max_edits {
-                out.push((id, 1.0 - distance as f32 / vocab.len as f32));
+            if let Some(distance) = bounded_distance(word, &vocab.text, max_edits) {
+                found(id, 1.0 - distance as f32 / vocab.len as f32);
             }
         }
     }
 
     /// Assesses one message.
     pub fn assess(&self, text: &str, addressing: Addressing) -> Assessment {
-        let normalized = normalize(text);
-        if normalized.tokens.is_empty() {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.assess_with(text, addressing, &mut scratch),
+            Err(_) => self.assess_with(text, addressing, &mut Scratch::default()),
+        })
+    }
+
+    fn assess_with(&self, text: &str, addressing: Addressing, scratch: &mut Scratch) -> Assessment {
+        normalize_into(text, &mut scratch.normalized);
+        if scratch.normalized.is_empty() {
             return Assessment::nothing();
         }
-        let found = self.find_terms(&normalized);
+        self.find_hits(scratch);
+        if scratch.hits.is_empty() {
+            return Assessment::nothing();
+        }
+        let normalized = &scratch.normalized;
+        let found = self.find_terms(normalized.tokens.len(), &scratch.hits);
         if found.is_empty() {
             return Assessment::nothing();
         }
@@ -295,8 +362,8 @@ impl Matcher {
         let best = chosen[0];
         let candidates: Vec<usize> = chosen.iter().take(3).map(|m| m.topic).collect();
 
-        let intent = read_intent(&normalized, &covered, addressing, || {
-            self.known_question_similarity(best.topic, &normalized)
+        let intent = read_intent(normalized, &covered, addressing, || {
+            self.known_question_similarity(best.topic, normalized)
         });
         let (factor, reason) = match intent {
             Intent::Aspect => (0.3, Reason::Aspect),
@@ -330,56 +397,70 @@ impl Matcher {
         }
     }
 
-    /// Every topic whose term occurs in the message, with its best match.
-    fn find_terms(&self, normalized: &Normalized) -> Vec<TermMatch> {
+    /// Finds every vocabulary word in the message: each word by its stem, and each two
+    /// neighbouring words as written together ("check point" -> "checkpoint").
+    fn find_hits(&self, scratch: &mut Scratch) {
+        let Scratch {
+            normalized,
+            pair,
+            hits,
+        } = scratch;
+        hits.clear();
         let tokens = &normalized.tokens;
-        let mut singles: Vec<Vec<(u32, f32)>> = Vec::with_capacity(tokens.len());
-        let mut any = false;
-        for token in tokens {
-            let mut found = Vec::new();
-            self.lookup(&token.stem, &mut found);
-            any |= !found.is_empty();
-            singles.push(found);
-        }
-        let mut joined: Vec<Vec<(u32, f32)>> = Vec::with_capacity(tokens.len());
-        for pair in tokens.windows(2) {
-            let mut found = Vec::new();
-            let word = format!("{}{}", pair[0].word, pair[1].stem);
-            if word.len() >= MIN_FUZZY_LEN {
-                self.lookup(&word, &mut found);
+        for (position, token) in tokens.iter().enumerate() {
+            self.lookup(normalized.stem(token), |vocab, quality| {
+                hits.push(Hit {
+                    position,
+                    width: 1,
+                    vocab,
+                    quality,
+                })
+            });
+            let Some(next) = tokens.get(position + 1) else {
+                continue;
+            };
+            if !(token.as_written && next.as_written) {
+                continue;
             }
-            any |= !found.is_empty();
-            joined.push(found);
+            pair.clear();
+            pair.push_str(normalized.word(token));
+            pair.push_str(normalized.stem(next));
+            if pair.len() >= MIN_FUZZY_LEN {
+                self.lookup(pair, |vocab, quality| {
+                    hits.push(Hit {
+                        position,
+                        width: 2,
+                        vocab,
+                        quality,
+                    })
+                });
+            }
         }
-        joined.push(Vec::new());
-        if !any {
-            return Vec::new();
-        }
+    }
 
+    /// Every topic whose term occurs among the hits, with its best match.
+    fn find_terms(&self, token_count: usize, hits: &[Hit]) -> Vec<TermMatch> {
         let mut best: Vec<TermMatch> = Vec::new();
-        for start in 0..tokens.len() {
-            let firsts = singles[start].iter().chain(&joined[start]);
-            for &(first_id, _) in firsts {
-                let Some(term_ids) = self.terms_by_first_word.get(&first_id) else {
+        for hit in hits {
+            let Some(term_ids) = self.terms_by_first_word.get(&hit.vocab) else {
+                continue;
+            };
+            for &term_id in term_ids {
+                let term = &self.terms[term_id as usize];
+                let Some((end, quality)) = match_term(&term.words, hit.position, hits, &self.vocab)
+                else {
                     continue;
                 };
-                for &term_id in term_ids {
-                    let term = &self.terms[term_id as usize];
-                    if let Some((end, quality)) =
-                        match_term(&term.words, start, &singles, &joined, &self.vocab)
-                    {
-                        let candidate = TermMatch {
-                            topic: term.topic,
-                            start,
-                            end,
-                            quality,
-                        };
-                        match best.iter_mut().find(|m| m.topic == term.topic) {
-                            Some(existing) if existing.better_than(&candidate) => {}
-                            Some(existing) => *existing = candidate,
-                            None => best.push(candidate),
-                        }
-                    }
+                let candidate = TermMatch {
+                    topic: term.topic,
+                    start: hit.position,
+                    end: end.min(token_count),
+                    quality,
+                };
+                match best.iter_mut().find(|m| m.topic == term.topic) {
+                    Some(existing) if existing.better_than(&candidate) => {}
+                    Some(existing) => *existing = candidate,
+                    None => best.push(candidate),
                 }
             }
         }
@@ -430,6 +511,53 @@ impl Matcher {
     }
 }
 
+/// The edit distance between `a` and `b` (insertions, deletions, substitutions and swaps of
+/// neighbours), if it is at most `max`. Only a band of `2 * max + 1` cells per row is computed,
+/// without allocating: this runs for every long word that resembles a term.
+fn bounded_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    if !(a.is_ascii() && b.is_ascii()) {
+        let distance = strsim::osa_distance(a, b);
+        return (distance <= max).then_some(distance);
+    }
+    const WIDTH: usize = 64;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max || a.len() >= WIDTH || b.len() >= WIDTH {
+        return None;
+    }
+    let big = usize::MAX / 2;
+    // Three rows of the full matrix; cells outside the band stay "too far".
+    let mut rows = [[big; WIDTH]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len().min(max) + 1) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (current, previous, before) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        let low = i.saturating_sub(max).max(1);
+        let high = (i + max).min(b.len());
+        rows[current] = [big; WIDTH];
+        if i <= max {
+            rows[current][0] = i;
+        }
+        let mut row_min = rows[current][0];
+        for j in low..=high {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (rows[previous][j - 1] + cost)
+                .min(rows[previous][j] + 1)
+                .min(rows[current][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(rows[before][j - 2] + 1);
+            }
+            rows[current][j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > max {
+            return None;
+        }
+    }
+    let distance = rows[a.len() % 3][b.len()];
+    (distance <= max).then_some(distance)
+}
+
 /// Where a topic's term was found.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct TermMatch {
@@ -450,18 +578,13 @@ impl TermMatch {
 fn match_term(
     words: &[u32],
     start: usize,
-    singles: &[Vec<(u32, f32)>],
-    joined: &[Vec<(u32, f32)>],
+    hits: &[Hit],
     vocab: &[VocabWord],
 ) -> Option<(usize, f32)> {
-    fn quality_at(list: &[(u32, f32)], id: u32) -> Option<f32> {
-        list.iter().find(|(found, _)| *found == id).map(|(_, q)| *q)
-    }
     fn walk(
         words: &[u32],
         position: usize,
-        singles: &[Vec<(u32, f32)>],
-        joined: &[Vec<(u32, f32)>],
+        hits: &[Hit],
         vocab: &[VocabWord],
     ) -> Option<(usize, f32)> {
         let Some((&word, rest)) = words.split_first() else {
@@ -469,12 +592,12 @@ fn match_term(
         };
         let weight = vocab[word as usize].len as f32;
         let mut best: Option<(usize, f32)> = None;
-        for (list, width) in [(singles, 1), (joined, 2)] {
-            let Some(quality) = list.get(position).and_then(|l| quality_at(l, word)) else {
-                continue;
-            };
-            if let Some((end, weighted)) = walk(rest, position + width, singles, joined, vocab) {
-                let total = weighted + quality * weight;
+        for hit in hits
+            .iter()
+            .filter(|h| h.position == position && h.vocab == word)
+        {
+            if let Some((end, weighted)) = walk(rest, position + hit.width, hits, vocab) {
+                let total = weighted + hit.quality * weight;
                 if best.is_none_or(|(_, b)| total > b) {
                     best = Some((end, total));
                 }
@@ -483,7 +606,7 @@ fn match_term(
         best
     }
     let total_weight: f32 = words.iter().map(|&w| vocab[w as usize].len as f32).sum();
-    walk(words, start, singles, joined, vocab).map(|(end, weighted)| (end, weighted / total_weight))
+    walk(words, start, hits, vocab).map(|(end, weighted)| (end, weighted / total_weight))
 }
 
 /// The spellings a term is matched in: as written, and with each pair of neighbouring words
@@ -533,6 +656,46 @@ fn covered_positions(len: usize, matches: &[TermMatch]) -> Vec<bool> {
     covered
 }
 
+#[cfg(test)]
+mod tests {
+    use super::bounded_distance;
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_computation() {
+        let words = [
+            "immunotherapy",
+            "imunotherapy",
+            "immunothearpy",
+            "immunotharapy",
+            "chemotherapy",
+            "checkpoint",
+            "chekpoint",
+            "checkpiont",
+            "vaccine",
+            "vacine",
+            "vaccinne",
+            "cancer",
+            "canser",
+            "cartel",
+            "cartcell",
+            "monoclonal",
+            "monoclonial",
+            "ab",
+            "",
+            "a",
+        ];
+        for a in words {
+            for b in words {
+                let full = strsim::osa_distance(a, b);
+                for max in 0..=3 {
+                    let expected = (full <= max).then_some(full);
+                    assert_eq!(bounded_distance(a, b, max), expected, "{a} {b} {max}");
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Intent {
     Request,
@@ -558,7 +721,7 @@ fn read_intent(
             current_sentence = Some(token.sentence);
         }
         if let Some(sentence) = sentences.last_mut() {
-            sentence.push((!covered).then_some(token.word.as_str()));
+            sentence.push((!covered).then_some(normalized.word(token)));
         }
     }
     let words = || sentences.iter().flatten().flatten().copied();

@@ -15,80 +15,180 @@ pub const MAX_SCANNED_BYTES: usize = 1024;
 /// Most tokens kept from one message.
 pub const MAX_TOKENS: usize = 96;
 
-/// One word of a message.
+/// One word of a message: ranges into [`Normalized`]'s text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
-    /// The word as normalised: lowercase ASCII-folded, chat spellings expanded (`whats` -> `what`).
-    pub word: String,
-    /// The word with plurals folded (`antibodies` -> `antibody`), used to find topic terms.
-    pub stem: String,
+    word: (u32, u32),
+    stem: (u32, u32),
     /// Which sentence of the message the word is in (sentences end at `.`, `!`, `?`, `;` and
     /// line breaks), so that word pairs are never read across two sentences.
     pub sentence: u16,
+    /// Whether the word stands as written (not produced by expanding a chat spelling or a
+    /// contraction), so that it may be read together with its neighbour ("check point").
+    pub as_written: bool,
 }
 
-/// A normalised message.
+/// A normalised message. All words live in one buffer, so normalising allocates a bounded,
+/// small number of times however many words there are, and the buffers can be reused.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Normalized {
+    text: String,
     pub tokens: Vec<Token>,
     /// Whether the message asks something with a question mark.
     pub has_question_mark: bool,
+    /// Scratch space for markup removal and the word being read.
+    scratch: String,
+    word: String,
 }
 
 impl Normalized {
+    /// The word as normalised: lowercase, ASCII-folded, chat spellings expanded (`whats` ->
+    /// `what is`).
+    pub fn word(&self, token: &Token) -> &str {
+        &self.text[token.word.0 as usize..token.word.1 as usize]
+    }
+
+    /// The word with plurals folded (`antibodies` -> `antibody`), used to find topic terms.
+    pub fn stem(&self, token: &Token) -> &str {
+        &self.text[token.stem.0 as usize..token.stem.1 as usize]
+    }
+
     pub fn words(&self) -> impl Iterator<Item = &str> {
-        self.tokens.iter().map(|token| token.word.as_str())
+        self.tokens.iter().map(|token| self.word(token))
+    }
+
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().map(|token| self.stem(token))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.tokens.clear();
+        self.has_question_mark = false;
+    }
+
+    /// Adds one word (and its folded stem) to the message.
+    fn push(&mut self, word: &str, sentence: u16, as_written: bool) {
+        if self.tokens.len() >= MAX_TOKENS {
+            return;
+        }
+        let start = self.text.len() as u32;
+        self.text.push_str(word);
+        let end = self.text.len() as u32;
+        let stem = match stem_change(word) {
+            Stem::Same => (start, end),
+            Stem::Drop(n) => (start, end - n as u32),
+            Stem::IesToY => {
+                let stem_start = self.text.len() as u32;
+                self.text.push_str(&word[..word.len() - 3]);
+                self.text.push('y');
+                (stem_start, self.text.len() as u32)
+            }
+        };
+        self.tokens.push(Token {
+            word: (start, end),
+            stem,
+            sentence,
+            as_written,
+        });
     }
 }
 
 /// Normalises a message for matching.
 pub fn normalize(text: &str) -> Normalized {
+    let mut normalized = Normalized::default();
+    normalize_into(text, &mut normalized);
+    normalized
+}
+
+/// Normalises a message into `out`, reusing its buffers.
+pub fn normalize_into(text: &str, out: &mut Normalized) {
+    out.clear();
     let text = truncate(text, MAX_SCANNED_BYTES);
-    let cleaned = strip_markup(text);
-    let mut normalized = Normalized {
-        tokens: Vec::new(),
-        has_question_mark: cleaned.contains('?') || cleaned.contains('？'),
+    let mut scratch = std::mem::take(&mut out.scratch);
+    let cleaned = if has_markup(text) {
+        strip_markup(text, &mut scratch);
+        scratch.as_str()
+    } else {
+        text
     };
-    let mut word = String::new();
-    let mut pending_apostrophe = false;
-    let mut sentence = 0u16;
-    for c in cleaned.nfkd() {
-        if is_combining_mark(c) || is_invisible(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_apostrophe {
-                word.push('\'');
-                pending_apostrophe = false;
-            }
-            word.extend(c.to_lowercase());
-        } else if is_apostrophe(c) && !word.is_empty() && !pending_apostrophe {
-            pending_apostrophe = true;
-        } else {
-            pending_apostrophe = false;
-            flush(&mut word, sentence, &mut normalized.tokens);
-            if matches!(c, '.' | '!' | '?' | ';' | '\n' | '？' | '。' | '！') {
-                sentence = sentence.saturating_add(1);
+    out.has_question_mark = cleaned.contains('?') || cleaned.contains('？');
+    let mut word = std::mem::take(&mut out.word);
+    word.clear();
+    let mut reader = WordReader {
+        word: &mut word,
+        pending_apostrophe: false,
+        sentence: 0,
+    };
+    if cleaned.is_ascii() {
+        // ASCII needs no Unicode decomposition: the common case stays cheap.
+        for byte in cleaned.bytes() {
+            reader.feed((byte as char).to_ascii_lowercase(), out);
+            if out.tokens.len() >= MAX_TOKENS {
+                break;
             }
         }
-        if normalized.tokens.len() >= MAX_TOKENS {
-            break;
+    } else {
+        for c in cleaned.nfkd() {
+            if is_combining_mark(c) || is_invisible(c) {
+                continue;
+            }
+            if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    reader.feed(lower, out);
+                }
+            } else {
+                reader.feed(c, out);
+            }
+            if out.tokens.len() >= MAX_TOKENS {
+                break;
+            }
         }
     }
-    flush(&mut word, sentence, &mut normalized.tokens);
-    normalized.tokens.truncate(MAX_TOKENS);
-    normalized
+    reader.finish(out);
+    out.scratch = scratch;
+    out.word = word;
+}
+
+/// Splits characters into words, handling apostrophes inside words.
+struct WordReader<'a> {
+    word: &'a mut String,
+    pending_apostrophe: bool,
+    sentence: u16,
+}
+
+impl WordReader<'_> {
+    fn feed(&mut self, c: char, out: &mut Normalized) {
+        if c.is_alphanumeric() {
+            if self.pending_apostrophe {
+                self.word.push('\'');
+                self.pending_apostrophe = false;
+            }
+            self.word.push(c);
+        } else if is_apostrophe(c) && !self.word.is_empty() && !self.pending_apostrophe {
+            self.pending_apostrophe = true;
+        } else {
+            self.pending_apostrophe = false;
+            flush(self.word, self.sentence, out);
+            if matches!(c, '.' | '!' | '?' | ';' | '\n' | '？' | '。' | '！') {
+                self.sentence = self.sentence.saturating_add(1);
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut Normalized) {
+        flush(self.word, self.sentence, out);
+    }
 }
 
 /// The normalised words of a phrase joined by spaces, plurals folded: the identity of a term or
 /// question for duplicate checks.
 pub fn normalized_key(text: &str) -> String {
-    normalize(text)
-        .tokens
-        .iter()
-        .map(|token| token.stem.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    normalize(text).stems().collect::<Vec<_>>().join(" ")
 }
 
 fn truncate(text: &str, max: usize) -> &str {
@@ -114,10 +214,21 @@ fn is_invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
+/// Whether `text` may hold markup that [`strip_markup`] removes.
+fn has_markup(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
+        b'<' => true,
+        b'h' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"http"),
+        b'w' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"www."),
+        _ => false,
+    })
+}
+
 /// Removes Discord markup that carries no words: `<@123>`, `<#123>`, `<:emoji:123>`, `<t:123:R>`,
 /// and URLs. Everything else is left for the tokenizer, which treats punctuation as a separator.
-fn strip_markup(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+fn strip_markup(text: &str, out: &mut String) {
+    out.clear();
     let mut rest = text;
     while let Some(position) = rest.find(['<', 'h', 'H', 'w', 'W']) {
         let (before, from) = rest.split_at(position);
@@ -132,7 +243,6 @@ fn strip_markup(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
 }
 
 /// Length of the markup at the start of `text`, if any starts there.
@@ -160,30 +270,29 @@ fn markup_len(text: &str) -> Option<usize> {
     None
 }
 
-fn flush(word: &mut String, sentence: u16, tokens: &mut Vec<Token>) {
+fn flush(word: &mut String, sentence: u16, out: &mut Normalized) {
     if word.is_empty() {
         return;
     }
-    let raw = std::mem::take(word);
-    let (base, clitic) = match raw.split_once('\'') {
-        Some((base, clitic)) => (base.to_string(), Some(clitic.to_string())),
-        None => (raw, None),
+    let (base, clitic) = match word.split_once('\'') {
+        Some((base, clitic)) => (base, Some(clitic)),
+        None => (word.as_str(), None),
     };
-    match clitic.as_deref() {
+    match clitic {
         // `doesn't`, `can't`, `won't`: the negation matters ("what if it doesn't work").
         Some("t") => {
-            let base = match base.as_str() {
+            let base = match base {
                 "can" | "ca" => "can",
                 "won" | "wo" => "will",
                 other => other.strip_suffix('n').unwrap_or(other),
             };
-            push_expanded(base, sentence, tokens);
-            push_word("not", sentence, tokens);
+            push_expanded(base, sentence, false, out);
+            out.push("not", sentence, false);
         }
         Some(clitic) => {
-            push_expanded(&base, sentence, tokens);
+            push_expanded(base, sentence, true, out);
             let expansion = match clitic {
-                "s" if is_copula_host(&base) => "is",
+                "s" if is_copula_host(base) => "is",
                 // A possessive stays visible: "immunotherapy's success rate" is about an aspect.
                 "s" => "'s",
                 "re" => "are",
@@ -191,12 +300,15 @@ fn flush(word: &mut String, sentence: u16, tokens: &mut Vec<Token>) {
                 "ve" => "have",
                 "ll" => "will",
                 "d" => "would",
-                _ => return,
+                _ => "",
             };
-            push_word(expansion, sentence, tokens);
+            if !expansion.is_empty() {
+                out.push(expansion, sentence, false);
+            }
         }
-        None => push_expanded(&base, sentence, tokens),
+        None => push_expanded(base, sentence, true, out),
     }
+    word.clear();
 }
 
 fn is_copula_host(word: &str) -> bool {
@@ -220,7 +332,7 @@ fn is_copula_host(word: &str) -> bool {
 }
 
 /// Expands chat spellings into the words they stand for.
-fn push_expanded(word: &str, sentence: u16, tokens: &mut Vec<Token>) {
+fn push_expanded(word: &str, sentence: u16, as_written: bool, out: &mut Normalized) {
     let expansion: &[&str] = match word {
         "whats" | "wats" | "wuts" | "whatis" => &["what", "is"],
         "wat" | "wut" | "wht" | "whta" | "waht" | "wot" | "wha" => &["what"],
@@ -243,31 +355,29 @@ fn push_expanded(word: &str, sentence: u16, tokens: &mut Vec<Token>) {
         "didnt" => &["did", "not"],
         "thx" | "tnx" | "ty" | "tysm" => &["thanks"],
         other => {
-            push_word(other, sentence, tokens);
+            out.push(other, sentence, as_written);
             return;
         }
     };
     for word in expansion {
-        push_word(word, sentence, tokens);
+        out.push(word, sentence, false);
     }
 }
 
-fn push_word(word: &str, sentence: u16, tokens: &mut Vec<Token>) {
-    tokens.push(Token {
-        word: word.to_string(),
-        stem: stem(word),
-        sentence,
-    });
+enum Stem {
+    Same,
+    Drop(usize),
+    IesToY,
 }
 
-/// Folds English plurals so that `vaccines`, `antibodies` and `mAbs` meet their singular terms.
-/// Deliberately small: it only has to make a message and a term agree, not be linguistics.
-pub fn stem(word: &str) -> String {
-    let len = word.chars().count();
-    if len > 4 {
-        if let Some(base) = word.strip_suffix("ies") {
-            return format!("{base}y");
-        }
+fn stem_change(word: &str) -> Stem {
+    let len = if word.is_ascii() {
+        word.len()
+    } else {
+        word.chars().count()
+    };
+    if len > 4 && word.ends_with("ies") {
+        return Stem::IesToY;
     }
     if len > 3
         && word.ends_with('s')
@@ -276,9 +386,19 @@ pub fn stem(word: &str) -> String {
         && !word.ends_with("is")
         && word.is_ascii()
     {
-        return word[..word.len() - 1].to_string();
+        return Stem::Drop(1);
     }
-    word.to_string()
+    Stem::Same
+}
+
+/// Folds English plurals so that `vaccines`, `antibodies` and `mAbs` meet their singular terms.
+/// Deliberately small: it only has to make a message and a term agree, not be linguistics.
+pub fn stem(word: &str) -> String {
+    match stem_change(word) {
+        Stem::Same => word.to_string(),
+        Stem::Drop(n) => word[..word.len() - n].to_string(),
+        Stem::IesToY => format!("{}y", &word[..word.len() - 3]),
+    }
 }
 
 #[cfg(test)]
@@ -286,7 +406,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        normalize(text).tokens.into_iter().map(|t| t.word).collect()
+        normalize(text).words().map(str::to_string).collect()
     }
 
     #[test]

@@ -1,0 +1,255 @@
+//! Matching benchmarks: nanoseconds per message, reported as ratios against baselines measured
+//! in the same run (machines are noisy; ratios are what we compare).
+//!
+//! `cargo bench --bench matching` prints:
+//! - ours on irrelevant chat, on relevant questions, and on a 100,000-message stream
+//!   (about 99% irrelevant), with the shipped catalog;
+//! - the same stream through `immunobot match`'s streaming writer (JSON out), in messages/s;
+//! - the same stream with a synthetic 1,000-topic catalog (10 questions each): the cost must
+//!   grow sub-linearly with the catalog (target: within 5x of the shipped catalog);
+//! - a naive baseline: Jaro-Winkler of the whole message against every known question, as a
+//!   simple strsim bot would do (target: ours at least 40x faster on the stream).
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use immunobot::catalog::{Catalog, ResponseSource};
+use immunobot::discord::CONTENT_LIMITS;
+use immunobot::matching::Addressing;
+
+const RELEVANT: &[&str] = &[
+    "what is immunotherapy?",
+    "hey, can someone explain what immunotherapy is",
+    "whats imunotherapy??",
+    "what are checkpoint inhibitors",
+    "what is CAR-T cell therapy?",
+    "what r mabs",
+    "how do cancer vaccines work?",
+    "<@2240000000000000007> what is a monoclonal antibody",
+    "what are the side effects of immunotherapy?",
+    "my dad's CAR-T went well today",
+];
+
+const CHAT: &[&str] = &[
+    "lol same",
+    "anyone around?",
+    "good morning everyone!",
+    "how was your weekend",
+    "did you see the game last night",
+    "I'm heading to my appointment now, wish me luck",
+    "thanks for the support everyone ❤️",
+    "<@123456789012345678> check your DMs",
+    "the meetup is at 6pm on friday",
+    "can someone pin the rules?",
+    "my scan results came back clear!! 🎉",
+    "how are you all feeling today",
+    "just got home from the hospital, exhausted",
+    "haha yes exactly",
+    "that's so good to hear",
+    "sending hugs",
+    "does anyone know a good recipe for soup",
+    "the weather is awful here",
+    "welcome to the server!",
+    "ok",
+    "what time is it there?",
+    "I'll ask my oncologist tomorrow",
+    "feeling a bit nauseous today",
+    "has anyone tried acupuncture?",
+    "here's the link: https://example.org/support-group",
+    "**Reminder:** support call tonight",
+    "my cat says hi",
+    "what is chemotherapy?",
+    "ty!!",
+    "Ça va? Très bien merci",
+];
+
+/// A small deterministic generator, so every run measures the same stream.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() as usize % items.len()]
+    }
+}
+
+fn stream(len: usize) -> Vec<String> {
+    let mut rng = Lcg(7);
+    (0..len)
+        .map(|_| {
+            if rng.next().is_multiple_of(100) {
+                rng.pick(RELEVANT).to_string()
+            } else {
+                rng.pick(CHAT).to_string()
+            }
+        })
+        .collect()
+}
+
+/// A made-up word that is no English word, so synthetic topics never match real chat by design.
+fn pseudo_word(rng: &mut Lcg) -> String {
+    const SYLLABLES: &[&str] = &[
+        "zor", "bix", "qua", "vel", "tro", "nym", "phe", "dax", "lum", "kri", "gon", "sva", "mip",
+        "yth", "oru", "fen",
+    ];
+    let count = 2 + rng.next() as usize % 3;
+    (0..count).map(|_| rng.pick(SYLLABLES)).collect()
+}
+
+/// Writes a 1,000-topic catalog (10 questions each) into a temporary folder.
+fn synthetic_catalog(topics: usize) -> (tempfile::TempDir, Catalog) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("topics")).unwrap();
+    std::fs::write(
+        dir.path().join("catalog.toml"),
+        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n",
+    )
+    .unwrap();
+    let mut rng = Lcg(42);
+    let mut seen = std::collections::HashSet::new();
+    let mut written = 0;
+    while written < topics {
+        let name = pseudo_word(&mut rng);
+        let second = pseudo_word(&mut rng);
+        if !seen.insert(name.clone()) || !seen.insert(format!("{name} {second}")) {
+            continue;
+        }
+        let mut file = String::new();
+        let _ = writeln!(
+            file,
+            "id = \"t{written}\"\ntitle = \"{name}\"\nlabel = \"{name}\""
+        );
+        let _ = writeln!(
+            file,
+            "reviewer = \"bench\"\nbody = \"Synthetic body {written}.\""
+        );
+        let _ = writeln!(
+            file,
+            "[matching]\nterms = [\"{name}\", \"{name} {second}\"]"
+        );
+        let questions: Vec<String> = [
+            "what is {}",
+            "what are {}",
+            "explain {}",
+            "define {}",
+            "how does {} work",
+            "what does {} mean",
+            "tell me about {}",
+            "what is a {}",
+            "{} meaning",
+            "describe {}",
+        ]
+        .iter()
+        .map(|template| format!("\"{}\"", template.replace("{}", &name)))
+        .collect();
+        let _ = writeln!(file, "questions = [{}]", questions.join(", "));
+        std::fs::write(dir.path().join(format!("topics/t{written}.toml")), file).unwrap();
+        written += 1;
+    }
+    let catalog = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
+        .unwrap_or_else(|err| panic!("{err}"));
+    (dir, catalog)
+}
+
+/// The naive approach: Jaro-Winkler of the whole lowercased message against every question.
+fn naive(catalog: &Catalog, questions: &[(usize, String)], message: &str) -> Option<usize> {
+    let message = message.to_lowercase();
+    let best = questions
+        .iter()
+        .map(|(topic, question)| (*topic, strsim::jaro_winkler(&message, question)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let _ = catalog;
+    best.filter(|(_, score)| *score >= 0.85)
+        .map(|(topic, _)| topic)
+}
+
+/// Median nanoseconds per message over several rounds of `messages`.
+fn measure(messages: &[String], mut one: impl FnMut(&str)) -> f64 {
+    let mut rounds = Vec::new();
+    let started = Instant::now();
+    while rounds.len() < 5 || (started.elapsed() < Duration::from_secs(2) && rounds.len() < 50) {
+        let start = Instant::now();
+        for message in messages {
+            one(message);
+        }
+        rounds.push(start.elapsed().as_nanos() as f64 / messages.len() as f64);
+    }
+    rounds.sort_by(f64::total_cmp);
+    rounds[rounds.len() / 2]
+}
+
+fn assess(catalog: &Catalog) -> impl FnMut(&str) + '_ {
+    move |message| {
+        black_box(
+            catalog
+                .matcher()
+                .assess(black_box(message), Addressing::Passive),
+        );
+    }
+}
+
+fn main() {
+    let shipped = Catalog::load(&ResponseSource::Embedded, &CONTENT_LIMITS).unwrap();
+    let (_dir, big) = synthetic_catalog(1_000);
+    let questions: Vec<(usize, String)> = shipped
+        .topics()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.questions.iter().map(move |q| (i, q.to_lowercase())))
+        .collect();
+
+    let chat: Vec<String> = CHAT.iter().map(|s| s.to_string()).collect();
+    let relevant: Vec<String> = RELEVANT.iter().map(|s| s.to_string()).collect();
+    let stream = stream(100_000);
+
+    let irrelevant_ns = measure(&chat, assess(&shipped));
+    let relevant_ns = measure(&relevant, assess(&shipped));
+    let stream_ns = measure(&stream, assess(&shipped));
+    let big_ns = measure(&stream, assess(&big));
+    let naive_ns = measure(&stream, |message| {
+        black_box(naive(&shipped, &questions, black_box(message)));
+    });
+
+    let input = stream.join("\n") + "\n";
+    let mut rounds = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        immunobot::cli::stream_matches(&shipped, input.as_bytes(), std::io::sink()).unwrap();
+        rounds.push(start.elapsed().as_secs_f64());
+    }
+    rounds.sort_by(f64::total_cmp);
+    let match_per_second = stream.len() as f64 / rounds[rounds.len() / 2];
+
+    println!("matching, ns per message (median of rounds)");
+    println!("  irrelevant chat, shipped catalog      {irrelevant_ns:>10.0}");
+    println!("  relevant questions, shipped catalog   {relevant_ns:>10.0}");
+    println!("  100k stream, shipped catalog          {stream_ns:>10.0}");
+    println!("  100k stream, 1,000-topic catalog      {big_ns:>10.0}");
+    println!("  100k stream, naive strsim baseline    {naive_ns:>10.0}");
+    println!();
+    println!(
+        "immunobot match (JSON out), 100k stream: {match_per_second:>12.0} messages/s, one core"
+    );
+    println!();
+    println!("ratios");
+    println!(
+        "  naive / ours (stream)                 {:>10.1}x  (target >= 40x)",
+        naive_ns / stream_ns
+    );
+    println!(
+        "  1,000 topics / shipped (stream)       {:>10.2}x  (target <= 5x)",
+        big_ns / stream_ns
+    );
+    println!(
+        "  relevant / irrelevant                 {:>10.1}x",
+        relevant_ns / irrelevant_ns
+    );
+}
