@@ -184,11 +184,7 @@ fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(discord::run(
-        &config.discord,
-        CatalogHandle::new(catalog),
-        source,
-    ))?;
+    runtime.block_on(discord::run(&config, CatalogHandle::new(catalog), source))?;
     info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

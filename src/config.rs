@@ -49,6 +49,8 @@ struct RawConfig {
     discord: RawDiscord,
     #[serde(default)]
     responses: RawResponses,
+    #[serde(default)]
+    moderation: RawModeration,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +67,13 @@ struct RawDiscord {
 #[serde(deny_unknown_fields)]
 struct RawResponses {
     dir: Option<PathBuf>,
+    watch: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModeration {
+    role_ids: Option<Vec<u64>>,
 }
 
 /// Validated settings for the Discord adapter.
@@ -88,11 +97,21 @@ impl DiscordConfig {
     }
 }
 
+/// Who may change what the live bot serves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModerationConfig {
+    /// Members with any of these roles may use `/reload` even without Manage Server.
+    pub role_ids: Vec<u64>,
+}
+
 /// The whole validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub discord: DiscordConfig,
+    pub moderation: ModerationConfig,
     pub responses_dir: PathBuf,
+    /// Reload the responses whenever a file in the responses folder changes.
+    pub watch_responses: bool,
 }
 
 impl Config {
@@ -143,6 +162,12 @@ impl Config {
         if max_passive_length == 0 {
             bail!("`[discord] max_passive_length` must be at least 1");
         }
+        let role_ids = raw.moderation.role_ids.unwrap_or_default();
+        // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
+        // silently grant nobody the role the operator meant.
+        if role_ids.contains(&0) {
+            bail!("`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
+        }
         // A relative responses folder in a config file means: next to that file, when it is
         // there; otherwise relative to the working directory.
         let responses_dir = match (raw.responses.dir, path.and_then(Path::parent)) {
@@ -160,7 +185,9 @@ impl Config {
                 guild_id: raw.discord.guild_id,
                 max_passive_length,
             },
+            moderation: ModerationConfig { role_ids },
             responses_dir,
+            watch_responses: raw.responses.watch.unwrap_or(false),
         })
     }
 }
@@ -190,6 +217,47 @@ mod tests {
         assert!(config.discord.uses_default_api());
         assert!(config.discord.message_content);
         assert_eq!(config.responses_dir, PathBuf::from("responses"));
+        assert!(
+            !config.watch_responses,
+            "reloads on file changes are opt-in"
+        );
+        assert!(
+            config.moderation.role_ids.is_empty(),
+            "only Manage Server may reload by default"
+        );
+    }
+
+    fn load_text(text: &str) -> anyhow::Result<Config> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(Some(&path), Some("t".into()))
+    }
+
+    #[test]
+    fn moderator_roles_and_watch_are_read() {
+        let config = load_text(
+            "[responses]\nwatch = true\n\n[moderation]\nrole_ids = [123456789012345678, 42]\n",
+        )
+        .unwrap();
+        assert!(config.watch_responses);
+        assert_eq!(config.moderation.role_ids, [123456789012345678, 42]);
+    }
+
+    #[test]
+    fn bad_moderation_settings_are_refused_with_a_reason() {
+        let err = load_text("[moderation]\nrole_ids = [0]\n").unwrap_err();
+        assert!(err.to_string().contains("role_ids"), "{err}");
+
+        // A role id written as a string (as Discord shows it in JSON) is a type error with a line.
+        let err = load_text("[moderation]\nrole_ids = [\"123\"]\n").unwrap_err();
+        assert!(err.to_string().contains("config.toml:2:"), "{err}");
+
+        let err = load_text("[moderation]\nroles = [1]\n").unwrap_err();
+        assert!(err.to_string().contains("roles"), "{err}");
+
+        let err = load_text("[responses]\nwatch = \"yes\"\n").unwrap_err();
+        assert!(err.to_string().contains("config.toml:2:"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`matching`] decides whether a message asks for one of those responses.
 //! - [`bot`] turns a message, slash command or button press into a [`reply::Reply`].
 //! - [`discord`] (serenity) and [`console`] are the adapters that deliver replies.
+//! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
 //! The core never names serenity: only [`discord`] knows Discord's types and limits.
 
@@ -19,3 +20,4 @@ pub mod discord;
 pub mod eval;
 pub mod matching;
 pub mod reply;
+pub mod watch;

@@ -120,7 +120,10 @@ fn each_therapy_says_only_its_reviewed_sentences() {
 fn topics_come_in_reading_order_for_menus_and_choices() {
     let catalog = shipped();
     let ids: Vec<&str> = catalog.topics().iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, TOPIC_IDS, "immunotherapy first, then its follow-ups in order");
+    assert_eq!(
+        ids, TOPIC_IDS,
+        "immunotherapy first, then its follow-ups in order"
+    );
 }
 
 #[test]
@@ -424,4 +427,35 @@ fn a_failed_reload_keeps_the_live_catalog() {
     let summary = handle.reload(&source, &CONTENT_LIMITS).unwrap();
     assert_eq!(summary.edited, vec!["car-t".to_string()]);
     assert_eq!(handle.current().find("car-t").unwrap().label, "CAR-T");
+}
+
+#[test]
+fn topic_files_that_would_not_be_read_are_reported_not_ignored() {
+    let (dir, result) = edited(|dir| {
+        fs::create_dir(dir.join("topics/drafts")).unwrap();
+        fs::copy(
+            dir.join("topics/car-t.toml"),
+            dir.join("topics/drafts/car-t.toml"),
+        )
+        .unwrap();
+        fs::write(dir.join("topics/new-topic.tml"), "id = \"new-topic\"\n").unwrap();
+        // What editors leave next to an open file is nobody's concern.
+        fs::write(dir.join("topics/.car-t.toml.swp"), "x").unwrap();
+        fs::write(dir.join("topics/car-t.toml~"), "x").unwrap();
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a warning does not stop loading: {err}"));
+    let warnings: Vec<String> = catalog.warnings().iter().map(ToString::to_string).collect();
+    let shown = |name: &str| dir.path().join("topics").join(name).display().to_string();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with(&format!("{}:1: warning: is a folder", shown("drafts"))),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].starts_with(&format!(
+            "{}:1: warning: is not read: topic files end in `.toml`",
+            shown("new-topic.tml")
+        )),
+        "{warnings:#?}"
+    );
 }

@@ -313,10 +313,11 @@ async fn registers_therapy_and_ask_globally_for_everyone() {
             .iter()
             .map(|c| c["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["therapy", "ask"], "{commands:#?}");
+        assert_eq!(names, ["therapy", "ask", "reload"], "{commands:#?}");
 
         let therapy = &commands[0];
         let ask = &commands[1];
+        // /reload is for moderators (tests/moderation_e2e.rs); the other two for everyone.
         for command in [therapy, ask] {
             assert_eq!(command["type"].as_u64().unwrap_or(1), 1, "a slash command");
             assert!(
@@ -377,7 +378,7 @@ async fn registers_therapy_and_ask_globally_for_everyone() {
         assert_eq!(option["required"], true);
         assert_eq!(option["max_length"], 500);
 
-        assert_eq!(fake.registered_commands(None).len(), 2);
+        assert_eq!(fake.registered_commands(None).len(), 3);
         assert!(
             fake.requests_matching(|r| r.path.contains("/guilds/"))
                 .is_empty(),
@@ -405,8 +406,8 @@ async fn registers_in_the_configured_guild_only() {
             .iter()
             .map(|c| c["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["therapy", "ask"]);
-        assert_eq!(fake.registered_commands(Some(GUILD_ID)).len(), 2);
+        assert_eq!(names, ["therapy", "ask", "reload"]);
+        assert_eq!(fake.registered_commands(Some(GUILD_ID)).len(), 3);
         assert!(fake.registered_commands(None).is_empty());
         assert!(
             fake.requests_matching(

@@ -1,7 +1,7 @@
 //! The catalog of reviewed responses: the only source of medical text the bot ever shows.
 //!
-//! Loading happens in two stages: [`raw`] parses each TOML file into serde structs that remember
-//! where every value came from, then [`validate`] checks the whole set and builds a [`Catalog`].
+//! Loading happens in two stages: `raw` parses each TOML file into serde structs that remember
+//! where every value came from, then `validate` checks the whole set and builds a [`Catalog`].
 //! Every problem in every file is reported (`FILE:LINE: message`), and a catalog with any error is
 //! refused whole, so a live bot never serves half of a broken edit.
 //!
@@ -14,7 +14,7 @@ mod source;
 mod validate;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 
@@ -92,8 +92,8 @@ pub struct Catalog {
 impl Catalog {
     /// Loads and validates every response file of `source`.
     pub fn load(source: &ResponseSource, limits: &ContentLimits) -> Result<Catalog, LoadError> {
-        let files = source.read_files()?;
-        validate::build(files, limits)
+        let (files, warnings) = source.read_files()?;
+        validate::build(files, warnings, limits)
     }
 
     pub(crate) fn from_parts(
@@ -166,12 +166,17 @@ impl Catalog {
 #[derive(Debug, Clone)]
 pub struct CatalogHandle {
     inner: Arc<ArcSwap<Catalog>>,
+    /// Held for a whole reload, so that two reloads at once (a command and SIGHUP, say) cannot
+    /// swap in an older read after a newer one, and each summary compares against the catalog
+    /// it actually replaced.
+    reloading: Arc<Mutex<()>>,
 }
 
 impl CatalogHandle {
     pub fn new(catalog: Catalog) -> CatalogHandle {
         CatalogHandle {
             inner: Arc::new(ArcSwap::from_pointee(catalog)),
+            reloading: Arc::new(Mutex::new(())),
         }
     }
 
@@ -193,6 +198,20 @@ pub struct ReloadSummary {
     pub added: Vec<TopicId>,
     pub removed: Vec<TopicId>,
     pub edited: Vec<TopicId>,
+    /// The disclaimer shown with every answer is not a topic, but changing it changes them all.
+    pub disclaimer_changed: bool,
+    /// Problems of the new catalog that did not stop it from loading.
+    pub warnings: Vec<Problem>,
+}
+
+impl ReloadSummary {
+    /// Whether the new catalog differs from the old one in anything a member can see.
+    pub fn changed_anything(&self) -> bool {
+        !(self.added.is_empty()
+            && self.removed.is_empty()
+            && self.edited.is_empty()
+            && !self.disclaimer_changed)
+    }
 }
 
 impl std::fmt::Display for ReloadSummary {
@@ -207,8 +226,14 @@ impl std::fmt::Display for ReloadSummary {
                 write!(f, "; {name}: {}", ids.join(", "))?;
             }
         }
-        if self.added.is_empty() && self.removed.is_empty() && self.edited.is_empty() {
-            write!(f, "; no topic changed")?;
+        if self.disclaimer_changed {
+            write!(f, "; disclaimer changed")?;
+        }
+        if !self.changed_anything() {
+            write!(f, "; nothing changed")?;
+        }
+        if !self.warnings.is_empty() {
+            write!(f, "; {} warning(s)", self.warnings.len())?;
         }
         Ok(())
     }
@@ -216,12 +241,15 @@ impl std::fmt::Display for ReloadSummary {
 
 impl CatalogHandle {
     /// Builds a new catalog from `source` and, only if it is valid, swaps it in. On error the
-    /// live catalog is untouched.
+    /// live catalog is untouched. Reads files: call it off the async runtime's worker threads.
     pub fn reload(
         &self,
         source: &ResponseSource,
         limits: &ContentLimits,
     ) -> Result<ReloadSummary, LoadError> {
+        // A panic in another reload leaves nothing half-done behind this lock (the swap is the
+        // last step), so its poison carries no meaning.
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
         let fresh = Catalog::load(source, limits)?;
         let old = self.current();
         let summary = ReloadSummary {
@@ -245,6 +273,8 @@ impl CatalogHandle {
                 .filter(|t| old.find(&t.id).is_some_and(|o| o.id == t.id && *o != **t))
                 .map(|t| t.id.clone())
                 .collect(),
+            disclaimer_changed: fresh.disclaimer() != old.disclaimer(),
+            warnings: fresh.warnings().to_vec(),
         };
         self.replace(fresh);
         Ok(summary)

@@ -41,17 +41,21 @@ impl ResponseSource {
         }
     }
 
-    pub(crate) fn read_files(&self) -> Result<Vec<SourceFile>, LoadError> {
+    /// The files of the catalog, and warnings about files that are there but not read.
+    pub(crate) fn read_files(&self) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
         match self {
             ResponseSource::Dir(dir) => read_dir(dir),
-            ResponseSource::Embedded => Ok(embedded::FILES
-                .iter()
-                .map(|(name, text)| SourceFile {
-                    display: format!("responses/{name}"),
-                    relative: (*name).to_string(),
-                    text: (*text).to_string(),
-                })
-                .collect()),
+            ResponseSource::Embedded => Ok((
+                embedded::FILES
+                    .iter()
+                    .map(|(name, text)| SourceFile {
+                        display: format!("responses/{name}"),
+                        relative: (*name).to_string(),
+                        text: (*text).to_string(),
+                    })
+                    .collect(),
+                Vec::new(),
+            )),
         }
     }
 }
@@ -66,7 +70,7 @@ pub(crate) struct SourceFile {
     pub text: String,
 }
 
-fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
+fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
     let shown = dir.display().to_string();
     let metadata = fs::metadata(dir).map_err(|err| {
         LoadError::new(vec![Problem::error(
@@ -85,14 +89,22 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
 
     let mut paths = vec![dir.join(CATALOG_FILE)];
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let topics_dir = dir.join(TOPICS_DIR);
     match fs::read_dir(&topics_dir) {
         Ok(entries) => {
-            let mut topic_paths: Vec<PathBuf> = entries
-                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-                .collect();
+            let mut topic_paths = Vec::new();
+            for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
+                match topic_file_kind(&path) {
+                    TopicFileKind::Topic => topic_paths.push(path),
+                    TopicFileKind::EditorFile => {}
+                    TopicFileKind::Unread(why) => {
+                        warnings.push(Problem::warning(path.display().to_string(), None, why));
+                    }
+                }
+            }
             topic_paths.sort();
+            warnings.sort_by(|a, b| a.file.cmp(&b.file));
             paths.extend(topic_paths);
         }
         Err(err) => problems.push(Problem::error(
@@ -134,9 +146,36 @@ fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, LoadError> {
         }
     }
     if problems.is_empty() {
-        Ok(files)
+        Ok((files, warnings))
     } else {
+        problems.extend(warnings);
         Err(LoadError::new(problems))
+    }
+}
+
+enum TopicFileKind {
+    Topic,
+    /// Swap, lock and backup files that come and go while a file is open in an editor.
+    EditorFile,
+    /// Something a moderator may expect to be read, and is not: say so rather than ignore it.
+    Unread(&'static str),
+}
+
+fn topic_file_kind(path: &Path) -> TopicFileKind {
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    if name.starts_with('.') || name.ends_with('~') {
+        TopicFileKind::EditorFile
+    } else if path.is_dir() {
+        TopicFileKind::Unread(
+            "is a folder; folders inside topics/ are not read (put topic files directly in topics/)",
+        )
+    } else if path.extension().is_some_and(|ext| ext == "toml") {
+        TopicFileKind::Topic
+    } else {
+        TopicFileKind::Unread("is not read: topic files end in `.toml`")
     }
 }
 

@@ -32,8 +32,13 @@ pub struct ContentLimits {
 /// Similar questions in two topics above this similarity are reported as a warning.
 const SIMILAR_QUESTION: f64 = 0.92;
 
-pub(crate) fn build(files: Vec<SourceFile>, limits: &ContentLimits) -> Result<Catalog, LoadError> {
-    let mut problems = Vec::new();
+/// `warnings` are what reading the files already found (files that are there but not read).
+pub(crate) fn build(
+    files: Vec<SourceFile>,
+    warnings: Vec<Problem>,
+    limits: &ContentLimits,
+) -> Result<Catalog, LoadError> {
+    let mut problems = warnings;
     let mut disclaimer = None;
     let mut located_topics = Vec::new();
     let mut examples_file = None;

@@ -1,6 +1,10 @@
 //! The slash commands, built from the live catalog.
+//!
+//! This module only describes the commands; it never decides who may run them (Discord's
+//! `default_member_permissions` is a hint an admin can override: [`super::moderation`] checks
+//! again when a command arrives).
 
-use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption};
+use serenity::all::{CommandOptionType, CreateCommand, CreateCommandOption, Permissions};
 
 use super::limits::CHOICES;
 use crate::bot;
@@ -10,6 +14,7 @@ pub const THERAPY: &str = "therapy";
 pub const THERAPY_OPTION: &str = "type";
 pub const ASK: &str = "ask";
 pub const ASK_OPTION: &str = "question";
+pub const RELOAD: &str = "reload";
 /// Longest `/ask` question accepted; a question for the bot is short.
 pub const ASK_MAX_LENGTH: u16 = 500;
 
@@ -45,5 +50,11 @@ pub fn all(catalog: &Catalog) -> Vec<CreateCommand> {
                     .required(true)
                     .max_length(ASK_MAX_LENGTH),
             ),
+        // Hidden from members by default; a guild admin may show it to others, so the server
+        // side checks the caller again (see `moderation::may_reload`).
+        CreateCommand::new(RELOAD)
+            .description("Reload the response files (moderators only)")
+            .default_member_permissions(Permissions::MANAGE_GUILD)
+            .dm_permission(false),
     ]
 }

@@ -1,40 +1,48 @@
 //! Gateway events -> core functions -> Discord responses.
 //!
-//! The handler only parses and sends: what to say comes from [`crate::bot`]. Discord errors are
-//! logged with context and never stop the bot. Message text is logged at debug level only.
+//! The handler only parses and sends: what to say comes from [`crate::bot`], who may reload from
+//! [`super::moderation`]. Discord errors are logged with context and never stop the bot. Message
+//! text is logged at debug level only.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serenity::all::{
     CommandDataOptionValue, CommandInteraction, ComponentInteraction, Context,
-    CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, GuildId, Interaction,
-    Message, MessageReference, Ready,
+    CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, Interaction, Message,
+    MessageReference, Ready,
 };
 use serenity::async_trait;
 use tracing::{debug, info, warn};
 
-use super::{commands, limits, render};
+use super::reload::Reloader;
+use super::{commands, limits, moderation, render};
 use crate::bot;
 use crate::catalog::CatalogHandle;
-use crate::config::DiscordConfig;
+use crate::config::{DiscordConfig, ModerationConfig};
 use crate::matching::Addressing;
 use crate::reply::Reply;
 
 pub struct Handler {
     catalog: CatalogHandle,
+    reloader: Reloader,
+    moderator_roles: Vec<u64>,
     message_content: bool,
-    guild_id: Option<u64>,
     max_passive_length: usize,
     /// The bot's own user id, known from READY.
     me: AtomicU64,
 }
 
 impl Handler {
-    pub fn new(config: &DiscordConfig, catalog: CatalogHandle) -> Handler {
+    pub fn new(
+        config: &DiscordConfig,
+        moderation: &ModerationConfig,
+        reloader: Reloader,
+    ) -> Handler {
         Handler {
-            catalog,
+            catalog: reloader.catalog().clone(),
+            reloader,
+            moderator_roles: moderation.role_ids.clone(),
             message_content: config.message_content,
-            guild_id: config.guild_id,
             max_passive_length: config.max_passive_length,
             me: AtomicU64::new(0),
         }
@@ -63,25 +71,11 @@ impl Handler {
         Some(Addressing::Passive)
     }
 
-    async fn register_commands(&self, ctx: &Context) {
-        let catalog = self.catalog.current();
-        let commands = commands::all(&catalog);
-        let result = match self.guild_id {
-            Some(guild) => GuildId::new(guild)
-                .set_commands(&ctx.http, commands)
-                .await
-                .map(|set| set.len()),
-            None => serenity::all::Command::set_global_commands(&ctx.http, commands)
-                .await
-                .map(|set| set.len()),
-        };
-        match result {
-            Ok(count) => info!(count, guild = ?self.guild_id, "registered slash commands"),
-            Err(err) => warn!(error = %err, "could not register slash commands"),
-        }
-    }
-
     async fn on_command(&self, ctx: &Context, command: &CommandInteraction) {
+        if command.data.name == commands::RELOAD {
+            moderation::on_reload(ctx, command, &self.reloader, &self.moderator_roles).await;
+            return;
+        }
         let catalog = self.catalog.current();
         let text_option = |name: &str| {
             command
@@ -160,7 +154,7 @@ impl EventHandler for Handler {
             guilds = ready.guilds.len(),
             "connected to Discord"
         );
-        self.register_commands(&ctx).await;
+        self.reloader.register_commands(&ctx.http).await;
     }
 
     async fn message(&self, ctx: Context, msg: Message) {

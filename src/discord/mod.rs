@@ -1,26 +1,35 @@
 //! The Discord adapter (serenity): the only module that knows Discord's types and limits.
 //!
-//! [`DiscordBot::connect`] builds a serenity client for a config and a live catalog;
-//! [`DiscordBot::run`] runs it until [`Shutdown::shutdown`] or a gateway error. [`run`] wires the
-//! process signals: Ctrl-C and SIGTERM stop the bot cleanly, SIGHUP reloads the responses.
+//! [`DiscordBot::connect`] builds a serenity client for a config, a live catalog and where that
+//! catalog comes from; [`DiscordBot::run`] runs it until [`Shutdown::shutdown`] or a gateway
+//! error. [`run`] wires the process around it: Ctrl-C and SIGTERM stop the bot cleanly, SIGHUP
+//! and (with `[responses] watch`) file changes reload the responses, through the same path as
+//! `/reload` ([`ReloadHandle`]).
+//!
+//! It never decides what to say (that is [`crate::bot`]) and never swaps the catalog except
+//! through a validated reload.
 
 mod commands;
 mod handler;
 pub mod limits;
+pub mod moderation;
+mod reload;
 mod render;
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, HttpBuilder, ShardManager};
+use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardManager};
 use serenity::Client;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 
-pub use commands::{ASK, THERAPY};
+pub use commands::{ASK, RELOAD, THERAPY};
 pub use limits::CONTENT_LIMITS;
+pub use reload::Trigger;
 
-use crate::catalog::{CatalogHandle, ResponseSource};
-use crate::config::DiscordConfig;
+use crate::catalog::{CatalogHandle, LoadError, ReloadSummary, ResponseSource};
+use crate::config::{Config, DiscordConfig, ModerationConfig};
+use crate::watch::{self, FolderWatch};
 
 /// The gateway intents the bot needs, and no more.
 pub fn intents(config: &DiscordConfig) -> GatewayIntents {
@@ -34,6 +43,23 @@ pub fn intents(config: &DiscordConfig) -> GatewayIntents {
 /// A connected (not yet running) bot.
 pub struct DiscordBot {
     client: Client,
+    reloader: reload::Reloader,
+}
+
+/// Reloads the running bot's responses from outside an interaction (a signal, a file watcher,
+/// a test), exactly as `/reload` does.
+#[derive(Clone)]
+pub struct ReloadHandle {
+    reloader: reload::Reloader,
+    http: Arc<Http>,
+}
+
+impl ReloadHandle {
+    /// Validates every response file and swaps them in only if all are valid; logs who asked and
+    /// what changed, and re-registers the slash commands if their choices changed.
+    pub async fn reload(&self, trigger: Trigger) -> Result<ReloadSummary, LoadError> {
+        self.reloader.reload(&self.http, trigger).await
+    }
 }
 
 /// Stops a running bot from anywhere.
@@ -50,7 +76,13 @@ impl Shutdown {
 }
 
 impl DiscordBot {
-    pub async fn connect(config: &DiscordConfig, catalog: CatalogHandle) -> anyhow::Result<Self> {
+    /// `source` is where `catalog` was loaded from; reloads read it again.
+    pub async fn connect(
+        config: &DiscordConfig,
+        moderation: &ModerationConfig,
+        catalog: CatalogHandle,
+        source: ResponseSource,
+    ) -> anyhow::Result<Self> {
         let mut http = HttpBuilder::new(config.token.expose());
         if !config.uses_default_api() {
             // serenity's rate limiter talks to discord.com directly whatever the proxy says, so
@@ -59,12 +91,38 @@ impl DiscordBot {
                 .proxy(config.api_url.clone())
                 .ratelimiter_disabled(true);
         }
-        let handler = handler::Handler::new(config, catalog);
+        let reloader = reload::Reloader::new(catalog, source, config.guild_id);
+        let handler = handler::Handler::new(config, moderation, reloader.clone());
         let client = serenity::all::ClientBuilder::new_with_http(http.build(), intents(config))
             .event_handler(handler)
             .await
             .context("cannot create the Discord client")?;
-        Ok(DiscordBot { client })
+        Ok(DiscordBot { client, reloader })
+    }
+
+    pub fn reload_handle(&self) -> ReloadHandle {
+        ReloadHandle {
+            reloader: self.reloader.clone(),
+            http: self.client.http.clone(),
+        }
+    }
+
+    /// Reloads the responses after each burst of edits to their folder, until the returned
+    /// watch is dropped. `None` for the built-in responses, which cannot change.
+    pub fn watch_responses(&self) -> anyhow::Result<Option<FolderWatch>> {
+        let ResponseSource::Dir(dir) = self.reloader.source() else {
+            return Ok(None);
+        };
+        let handle = self.reload_handle();
+        let watch = watch::watch(dir, move || {
+            let handle = handle.clone();
+            async move {
+                // The outcome is logged by the reload itself.
+                let _ = handle.reload(Trigger::FileWatcher).await;
+            }
+        })?;
+        info!(responses = %dir.display(), "reloading the responses when they change");
+        Ok(Some(watch))
     }
 
     pub fn shutdown_handle(&self) -> Shutdown {
@@ -82,20 +140,31 @@ impl DiscordBot {
     }
 }
 
-/// Runs the bot until Ctrl-C or SIGTERM; reloads the responses on SIGHUP.
+/// Runs the bot until Ctrl-C or SIGTERM; reloads the responses on SIGHUP and, when
+/// `[responses] watch` is on, whenever their files change.
 pub async fn run(
-    config: &DiscordConfig,
+    config: &Config,
     catalog: CatalogHandle,
     source: ResponseSource,
 ) -> anyhow::Result<()> {
-    let bot = DiscordBot::connect(config, catalog.clone()).await?;
+    let bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source).await?;
     let shutdown = bot.shutdown_handle();
     tokio::spawn(async move {
         wait_for_stop_signal().await;
         info!("stopping: closing the Discord connection");
         shutdown.shutdown().await;
     });
-    spawn_reload_on_hangup(catalog, source);
+    spawn_reload_on_hangup(bot.reload_handle());
+    // Held until the bot stops. A watch that cannot start (too many watches on this machine,
+    // say) must not keep the bot from answering: SIGHUP and /reload still work.
+    let _watch = if config.watch_responses {
+        bot.watch_responses().unwrap_or_else(|err| {
+            warn!("cannot watch the responses; reload with /reload or SIGHUP: {err:#}");
+            None
+        })
+    } else {
+        None
+    };
     bot.run().await
 }
 
@@ -123,7 +192,7 @@ async fn wait_for_stop_signal() {
 }
 
 #[cfg(unix)]
-fn spawn_reload_on_hangup(catalog: CatalogHandle, source: ResponseSource) {
+fn spawn_reload_on_hangup(reloads: ReloadHandle) {
     use tokio::signal::unix::{signal, SignalKind};
     let mut hangup = match signal(SignalKind::hangup()) {
         Ok(hangup) => hangup,
@@ -134,16 +203,11 @@ fn spawn_reload_on_hangup(catalog: CatalogHandle, source: ResponseSource) {
     };
     tokio::spawn(async move {
         while hangup.recv().await.is_some() {
-            match catalog.reload(&source, &CONTENT_LIMITS) {
-                Ok(summary) => info!(trigger = "SIGHUP", %summary, "reloaded the responses"),
-                Err(err) => error!(
-                    trigger = "SIGHUP",
-                    "reload refused; the previous responses are still live: {err}"
-                ),
-            }
+            // The outcome is logged by the reload itself.
+            let _ = reloads.reload(Trigger::Hangup).await;
         }
     });
 }
 
 #[cfg(not(unix))]
-fn spawn_reload_on_hangup(_catalog: CatalogHandle, _source: ResponseSource) {}
+fn spawn_reload_on_hangup(_reloads: ReloadHandle) {}

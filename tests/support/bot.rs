@@ -1,5 +1,6 @@
 //! Runs immunobot's own Discord adapter ([`immunobot::discord::DiscordBot`]) in-process against
-//! a [`FakeDiscord`], with the shipped `responses/` folder.
+//! a [`FakeDiscord`], with the shipped `responses/` folder or (for reload tests) a copy of it
+//! that the test edits ([`copy_responses`], [`BotOptions::responses`]).
 //!
 //! ```ignore
 //! let fake = FakeDiscord::start().await;
@@ -11,13 +12,13 @@
 //! ```
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
-use immunobot::config::{DiscordConfig, Secret};
-use immunobot::discord::{DiscordBot, Shutdown, CONTENT_LIMITS};
+use immunobot::config::{DiscordConfig, ModerationConfig, Secret};
+use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
 use tokio::task::JoinHandle;
 
 use super::fake_discord::{FakeDiscord, RecordedRequest};
@@ -36,16 +37,54 @@ pub fn responses_dir() -> PathBuf {
 
 /// The shipped catalog, loaded exactly as the bot loads it.
 pub fn load_catalog() -> Catalog {
-    Catalog::load(&ResponseSource::Dir(responses_dir()), &CONTENT_LIMITS)
-        .unwrap_or_else(|err| panic!("the shipped responses do not load: {err}"))
+    load_catalog_from(&responses_dir())
 }
 
-/// The `[discord]` settings a test can vary.
+/// The catalog of a responses folder, loaded exactly as the bot loads it.
+pub fn load_catalog_from(dir: &Path) -> Catalog {
+    Catalog::load(&ResponseSource::Dir(dir.to_path_buf()), &CONTENT_LIMITS)
+        .unwrap_or_else(|err| panic!("the responses in {} do not load: {err}", dir.display()))
+}
+
+/// A fresh copy of the shipped responses in a temporary folder (removed when dropped), for
+/// tests that edit responses under a running bot.
+pub fn copy_responses() -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&responses_dir(), dir.path());
+    dir
+}
+
+/// Replaces the first `from` in `file` (relative to `dir`) by `to`; panics if `from` is not
+/// there, so a test never edits nothing by mistake.
+pub fn edit_response(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} does not contain {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The `[discord]` and `[moderation]` settings a test can vary, and the responses folder.
 #[derive(Clone, Debug)]
 pub struct BotOptions {
     pub message_content: bool,
     pub guild_id: Option<u64>,
     pub max_passive_length: usize,
+    /// `[moderation] role_ids`.
+    pub moderator_role_ids: Vec<u64>,
+    /// The responses folder; `None` for the shipped one (never edit that one in a test).
+    pub responses: Option<PathBuf>,
 }
 
 impl Default for BotOptions {
@@ -55,6 +94,8 @@ impl Default for BotOptions {
             message_content: true,
             guild_id: None,
             max_passive_length: 500,
+            moderator_role_ids: Vec::new(),
+            responses: None,
         }
     }
 }
@@ -86,6 +127,26 @@ impl BotOptions {
         }
     }
 
+    /// The same settings, serving (and reloading) the responses in `dir`.
+    pub fn with_responses(self, dir: &Path) -> Self {
+        BotOptions {
+            responses: Some(dir.to_path_buf()),
+            ..self
+        }
+    }
+
+    /// The same settings, with `[moderation] role_ids = roles`.
+    pub fn with_moderator_roles(self, roles: &[u64]) -> Self {
+        BotOptions {
+            moderator_role_ids: roles.to_vec(),
+            ..self
+        }
+    }
+
+    pub fn responses_dir(&self) -> PathBuf {
+        self.responses.clone().unwrap_or_else(responses_dir)
+    }
+
     /// Path (without `/api/v10`) the bot registers its commands at.
     pub fn registration_path(&self) -> String {
         match self.guild_id {
@@ -97,8 +158,12 @@ impl BotOptions {
 
 /// Our bot, running in a task of the test's runtime.
 pub struct RunningBot {
-    /// The catalog the bot serves (the same snapshot, shared through its `CatalogHandle`).
+    /// The catalog the bot started with (a snapshot; reloads do not change it).
     pub catalog: Arc<Catalog>,
+    /// The bot's live catalog: [`CatalogHandle::current`] shows what it serves now.
+    pub live: CatalogHandle,
+    /// Reloads the bot's responses as SIGHUP and the file watcher do.
+    pub reloads: ReloadHandle,
     pub options: BotOptions,
     shutdown: Shutdown,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -107,15 +172,27 @@ pub struct RunningBot {
 impl RunningBot {
     /// Connects the bot to `fake` and starts it (returns before the gateway session is up).
     pub async fn start(fake: &FakeDiscord, options: BotOptions) -> RunningBot {
-        let handle = CatalogHandle::new(load_catalog());
-        let catalog = handle.current();
-        let bot = DiscordBot::connect(&options.config(fake), handle)
-            .await
-            .expect("the bot builds its Discord client");
+        let dir = options.responses_dir();
+        let live = CatalogHandle::new(load_catalog_from(&dir));
+        let catalog = live.current();
+        let moderation = ModerationConfig {
+            role_ids: options.moderator_role_ids.clone(),
+        };
+        let bot = DiscordBot::connect(
+            &options.config(fake),
+            &moderation,
+            live.clone(),
+            ResponseSource::Dir(dir),
+        )
+        .await
+        .expect("the bot builds its Discord client");
         let shutdown = bot.shutdown_handle();
+        let reloads = bot.reload_handle();
         let task = tokio::spawn(bot.run());
         RunningBot {
             catalog,
+            live,
+            reloads,
             options,
             shutdown,
             task: Some(task),

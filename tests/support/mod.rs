@@ -95,7 +95,10 @@ pub mod bot;
 pub mod fake_discord;
 pub mod fixtures;
 
-pub use bot::{capture_logs, load_catalog, BotOptions, CapturedLogs, RunningBot, BOT_TOKEN};
+pub use bot::{
+    capture_logs, copy_responses, edit_response, load_catalog, load_catalog_from, BotOptions,
+    CapturedLogs, RunningBot, BOT_TOKEN,
+};
 
 pub use fake_discord::{
     is_callback_for, is_message_to, is_reply_to, FakeConfig, FakeDiscord, FaultAction,

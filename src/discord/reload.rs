@@ -1,0 +1,165 @@
+//! Reloading the responses while the bot runs, whoever asks: `/reload`, SIGHUP or the file
+//! watcher all go through [`Reloader::reload`], so each is validated, logged and followed by the
+//! same command re-registration.
+//!
+//! This module owns the one reload path and the slash commands Discord currently has. It never
+//! decides who may reload ([`super::moderation`] does) and never touches the live catalog except
+//! through [`CatalogHandle::reload`], which swaps in a complete catalog or nothing.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serenity::all::{Command, GuildId, Http};
+use tokio::sync::Mutex;
+use tracing::{info, warn};
+
+use super::commands;
+use super::limits::CONTENT_LIMITS;
+use crate::catalog::{CatalogHandle, LoadError, Problem, ReloadSummary, ResponseSource};
+
+/// Who asked for a reload; goes into the log line of every reload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// `/reload` from this user in this guild.
+    Command { user: u64, guild: u64 },
+    /// The process got SIGHUP.
+    Hangup,
+    /// A response file changed (`[responses] watch = true`).
+    FileWatcher,
+}
+
+impl fmt::Display for Trigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trigger::Command { user, guild } => {
+                write!(f, "/reload by user {user} in guild {guild}")
+            }
+            Trigger::Hangup => f.write_str("SIGHUP"),
+            Trigger::FileWatcher => f.write_str("file watcher"),
+        }
+    }
+}
+
+/// The live responses, where they come from, and the commands registered for them.
+#[derive(Clone)]
+pub(crate) struct Reloader {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: CatalogHandle,
+    source: ResponseSource,
+    guild_id: Option<u64>,
+    /// The command list Discord last accepted from us; `None` until a registration succeeded.
+    /// The lock also keeps two registrations from crossing on the way to Discord.
+    registered: Mutex<Option<serde_json::Value>>,
+}
+
+impl Reloader {
+    pub(crate) fn new(
+        catalog: CatalogHandle,
+        source: ResponseSource,
+        guild_id: Option<u64>,
+    ) -> Reloader {
+        Reloader {
+            inner: Arc::new(Inner {
+                catalog,
+                source,
+                guild_id,
+                registered: Mutex::new(None),
+            }),
+        }
+    }
+
+    pub(crate) fn catalog(&self) -> &CatalogHandle {
+        &self.inner.catalog
+    }
+
+    pub(crate) fn source(&self) -> &ResponseSource {
+        &self.inner.source
+    }
+
+    /// Registers the slash commands for the live catalog, whatever Discord had before (a new
+    /// gateway session may follow an edit made elsewhere).
+    pub(crate) async fn register_commands(&self, http: &Http) {
+        let mut registered = self.inner.registered.lock().await;
+        self.put_commands(http, &mut registered).await;
+    }
+
+    /// Re-registers the slash commands only when the live catalog calls for other ones than
+    /// Discord has (a changed /therapy choice, say): registration is rate limited.
+    async fn sync_commands(&self, http: &Http) {
+        let mut registered = self.inner.registered.lock().await;
+        let wanted = as_json(&commands::all(&self.inner.catalog.current()));
+        if registered.as_ref() != Some(&wanted) {
+            self.put_commands(http, &mut registered).await;
+        }
+    }
+
+    async fn put_commands(&self, http: &Http, registered: &mut Option<serde_json::Value>) {
+        let commands = commands::all(&self.inner.catalog.current());
+        let wanted = as_json(&commands);
+        let result = match self.inner.guild_id {
+            Some(guild) => GuildId::new(guild)
+                .set_commands(http, commands)
+                .await
+                .map(|set| set.len()),
+            None => Command::set_global_commands(http, commands)
+                .await
+                .map(|set| set.len()),
+        };
+        match result {
+            Ok(count) => {
+                info!(count, guild = ?self.inner.guild_id, "registered slash commands");
+                *registered = Some(wanted);
+            }
+            Err(err) => {
+                warn!(error = %err, "could not register slash commands");
+                *registered = None;
+            }
+        }
+    }
+
+    /// Reads and validates every response file, swaps the new catalog in only if it is valid,
+    /// logs the outcome, and re-registers the commands if their choices changed. On error the
+    /// previous catalog keeps answering.
+    pub(crate) async fn reload(
+        &self,
+        http: &Http,
+        trigger: Trigger,
+    ) -> Result<ReloadSummary, LoadError> {
+        let catalog = self.inner.catalog.clone();
+        let source = self.inner.source.clone();
+        // File I/O: keep it off the threads that answer members.
+        let result =
+            tokio::task::spawn_blocking(move || catalog.reload(&source, &CONTENT_LIMITS)).await;
+        let result = result.unwrap_or_else(|join| {
+            Err(LoadError::new(vec![Problem::error(
+                self.inner.source.describe(),
+                None,
+                format!("the reload stopped unexpectedly: {join}"),
+            )]))
+        });
+        match &result {
+            Ok(summary) => {
+                info!(%trigger, responses = %self.inner.source.describe(), %summary, "reloaded the responses");
+                for warning in &summary.warnings {
+                    warn!(%trigger, "{warning}");
+                }
+                self.sync_commands(http).await;
+            }
+            Err(err) => warn!(
+                %trigger,
+                responses = %self.inner.source.describe(),
+                "reload refused; the previous responses are still live: {err}"
+            ),
+        }
+        result
+    }
+}
+
+/// The command list as Discord receives it, for comparing two lists.
+fn as_json(commands: &[serenity::all::CreateCommand]) -> serde_json::Value {
+    // The builders are plain data; serialising them cannot fail.
+    serde_json::to_value(commands).unwrap_or_default()
+}
