@@ -60,6 +60,12 @@ fn plain_questions_route_to_their_topic() {
         ("what's a monoclonal antibody", MAB),
         ("what is a cancer vaccine?", VACCINE),
         ("tell me about cancer vaccines", VACCINE),
+        ("need info on checkpoint inhibitors", CHECKPOINT),
+        ("can someone break down what CAR-T therapy involves?", CAR_T),
+        ("curious about monoclonal antibodies, how do they work?", MAB),
+        ("CAR T therapy explained?", CAR_T),
+        ("what do monoclonal antibodies target?", MAB),
+        ("mabs??", MAB),
     ]);
 }
 
@@ -185,6 +191,12 @@ fn questions_about_aspects_the_text_does_not_cover_stay_silent() {
         ("what are examples of monoclonal antibodies?", SILENT),
         ("what is immunotherapy like?", SILENT),
         ("how do I know if CAR-T worked for me?", SILENT),
+        ("what cancers does immunotherapy treat?", SILENT),
+        ("what immunotherapy did you have?", SILENT),
+        ("how is immunotherapy given?", SILENT),
+        ("what is the checkpoint inhibitor drug called?", SILENT),
+        ("read a piece on cancer vaccines, what do you all think?", SILENT),
+        ("what's new with car-t?", SILENT),
     ]);
 }
 
@@ -202,6 +214,7 @@ fn statements_that_mention_a_topic_stay_silent() {
         ),
         ("immunotherapy", SILENT),
         ("CAR-T!!!", SILENT),
+        ("CAR T therapy explained", SILENT),
         (
             "link about immunotherapy: https://example.org/what-is-immunotherapy",
             SILENT,

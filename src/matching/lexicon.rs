@@ -12,6 +12,7 @@
 pub const DEFINITION_WORDS: &[&str] = &[
     "explain", "explanation", "define", "definition", "meaning", "mean", "means", "describe",
     "eli5", "understand", "overview", "basics", "101", "intro", "introduction", "exist", "exists",
+    "explained",
 ];
 
 /// Word pairs that ask for an explanation.
@@ -21,16 +22,31 @@ pub const DEFINITION_PAIRS: &[(&str, &str)] = &[
     ("real", "thing"), ("learn", "about"),
 ];
 
+/// Words that often follow a therapy's name as part of it ("CAR-T therapy", "mAb drugs").
+pub const GENERIC_HEADS: &[&str] = &[
+    "therapy", "therapies", "treatment", "treatments", "cell", "cells", "drug", "drugs",
+    "medication", "medications", "medicine", "meds", "thing", "things", "approach",
+];
+
 /// After `how`, these make a question about the mechanism ("how does it work").
 pub const HOW_MECHANISM: &[&str] = &["does", "do", "is", "are", "exactly", "would", "can", "could"];
 
 /// After `how does/do`, these make the question personal or logistical instead.
-pub const HOW_PERSONAL: &[&str] = &["i", "we", "you", "my", "one", "they", "people", "patients"];
+pub const HOW_PERSONAL: &[&str] = &["i", "we", "you", "my", "one", "people", "patients"];
 
-/// After `what`, these make a question that is not "what is it".
-pub const WHAT_NOT_DEFINITION: &[&str] = &[
-    "time", "day", "date", "happens", "happen", "happened", "should", "to", "if", "else",
-    "about", "now", "next",
+/// After `what`, these make "what is it" questions ("what is", "what exactly are", "what kind
+/// of treatment is"). Any other word makes a different question: "what time", "what cancers",
+/// "what happens", "what about".
+pub const AFTER_WHAT: &[&str] = &[
+    "is", "are", "was", "were", "does", "do", "exactly", "even", "really", "actually",
+    "precisely", "kind", "type", "sort", "am",
+];
+
+/// After "what <topic name>", these still ask what it is ("what CAR-T is", "what checkpoint
+/// inhibitors do"); anything else asks something else ("what CAR-T did you get").
+pub const AFTER_WHAT_NAME: &[&str] = &[
+    "is", "are", "was", "were", "does", "do", "mean", "means", "stand", "stands", "involve",
+    "involves", "exactly", "actually", "really", "even",
 ];
 
 /// Words that ask about something the reviewed definitions do not cover.
@@ -49,7 +65,8 @@ pub const ASPECT_WORDS: &[&str] = &[
     "success", "successful", "survival", "survive", "rate", "rates", "statistics", "stats", "odds",
     "chance", "chances", "prognosis", "cure", "cures", "cured", "curable", "remission",
     "effective", "effectiveness", "efficacy", "worth", "stage", "expectancy", "percent",
-    "percentage", "outcome", "outcomes", "results",
+    "percentage", "outcome", "outcomes", "results", "think", "thought", "thoughts", "opinion",
+    "opinions",
     // logistics and access
     "recovery", "recover", "long", "often", "many", "much", "when", "where", "which", "who",
     "eligible", "eligibility", "candidate", "qualify", "hospital", "hospitals", "clinic",
@@ -57,7 +74,9 @@ pub const ASPECT_WORDS: &[&str] = &[
     "fda", "trial", "trials", "study", "studies", "research", "latest", "history", "invented",
     "discovered", "schedule", "dose", "doses", "dosage", "cycle", "cycles", "session",
     "sessions", "duration", "expect", "prepare", "diet", "eat", "food", "alcohol", "drink",
-    "pregnant", "pregnancy", "covid", "find", "buy",
+    "pregnant", "pregnancy", "covid", "find", "buy", "given", "administered", "injected",
+    "infused", "called", "dog", "cat", "pet", "veterinary", "give", "gives", "giving", "decide",
+    "choose",
     // the course of a treatment
     "stop", "stops", "stopped", "fail", "fails", "failed", "failing", "working", "resistance",
     "resistant", "feel", "feels", "feeling", "experience", "experiences", "happens", "happen",
@@ -74,7 +93,8 @@ pub const ASPECT_WORDS: &[&str] = &[
 pub const ASPECT_PAIRS: &[(&str, &str)] = &[
     ("should", "i"), ("can", "i"), ("could", "i"), ("will", "i"), ("would", "i"), ("do", "i"),
     ("am", "i"), ("i", "need"), ("should", "my"), ("is", "my"), ("does", "my"), ("not", "work"),
-    ("what", "if"), ("day", "to"), ("same", "time"),
+    ("what", "if"), ("day", "to"), ("same", "time"), ("you", "on"), ("did", "you"),
+    ("have", "you"), ("were", "you"), ("is", "new"), ("are", "new"),
 ];
 
 /// Words that report something already said or done: in a sentence without a question mark,

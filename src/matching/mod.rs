@@ -656,6 +656,139 @@ fn covered_positions(len: usize, matches: &[TermMatch]) -> Vec<bool> {
     covered
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Request,
+    Aspect,
+    Statement,
+    Unclear,
+}
+
+/// One word of a sentence around the topic's name, as written and with plurals folded.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    word: &'a str,
+    stem: &'a str,
+}
+
+impl Word<'_> {
+    /// Whether the word (or its singular) is in a lexicon list.
+    fn is_in(&self, list: &[&str]) -> bool {
+        contains(list, self.word) || contains(list, self.stem)
+    }
+}
+
+/// A sentence's words; `None` where the topic's name stood, so that pairs are read only between
+/// words that really stand together.
+type Sentence<'a> = Vec<Option<Word<'a>>>;
+
+/// Reads what the words around the topic's name ask for.
+fn read_intent(
+    normalized: &Normalized,
+    covered: &[bool],
+    addressing: Addressing,
+    known_similarity: impl FnOnce() -> f64,
+) -> Intent {
+    let mut sentences: Vec<Sentence> = Vec::new();
+    let mut current_sentence = None;
+    for (token, covered) in normalized.tokens.iter().zip(covered) {
+        if current_sentence != Some(token.sentence) {
+            sentences.push(Vec::new());
+            current_sentence = Some(token.sentence);
+        }
+        if let Some(sentence) = sentences.last_mut() {
+            sentence.push((!covered).then(|| Word {
+                word: normalized.word(token),
+                stem: normalized.stem(token),
+            }));
+        }
+    }
+    let words = || sentences.iter().flatten().flatten().copied();
+
+    let ends_with_like = words()
+        .rev()
+        .find(|w| !matches!(w.word, "though" | "tho" | "then"))
+        .is_some_and(|w| w.word == "like");
+    if words().any(|w| w.is_in(lexicon::ASPECT_WORDS))
+        || sentences.iter().any(|s| has_pair(s, lexicon::ASPECT_PAIRS))
+        || ends_with_like
+    {
+        return Intent::Aspect;
+    }
+
+    let mut blocked_by_narrative = false;
+    for sentence in &sentences {
+        if !asks_for_explanation(sentence) {
+            continue;
+        }
+        let narrative = sentence
+            .iter()
+            .flatten()
+            .any(|w| w.is_in(lexicon::NARRATIVE_WORDS))
+            || has_pair(sentence, lexicon::NARRATIVE_PAIRS);
+        if normalized.has_question_mark || !narrative {
+            return Intent::Request;
+        }
+        blocked_by_narrative = true;
+    }
+    if blocked_by_narrative {
+        return Intent::Statement;
+    }
+    let bare = words().all(|w| w.is_in(lexicon::FILLER_WORDS));
+    if bare && (normalized.has_question_mark || addressing == Addressing::Direct) {
+        return Intent::Request;
+    }
+    if known_similarity() >= KNOWN_QUESTION_SIMILARITY {
+        return Intent::Request;
+    }
+    Intent::Unclear
+}
+
+fn has_pair(sentence: &[Option<Word>], list: &[(&str, &str)]) -> bool {
+    sentence.windows(2).any(|w| match (w[0], w[1]) {
+        (Some(a), Some(b)) => list.iter().any(|(x, y)| a.word == *x && b.word == *y),
+        _ => false,
+    })
+}
+
+/// Whether a sentence asks what something is or how it works.
+fn asks_for_explanation(sentence: &[Option<Word>]) -> bool {
+    let word_at = |i: usize| sentence.get(i).copied().flatten();
+    let asks_what = sentence.iter().enumerate().any(|(i, slot)| {
+        if !slot.is_some_and(|w| w.word == "what") {
+            return false;
+        }
+        match sentence.get(i + 1) {
+            // "... immunotherapy: what?"
+            None => true,
+            // "what is", "what exactly is", "what kind of treatment is"; not "what time",
+            // "what cancers", "what happens".
+            Some(Some(next)) => next.is_in(lexicon::AFTER_WHAT),
+            // "what CAR-T is", "what checkpoint inhibitors are"; not "what CAR-T did you get".
+            Some(None) => {
+                // Generic words after a name belong to it: "what CAR-T therapy involves".
+                let after_name = (i + 1..sentence.len()).find(|&j| {
+                    sentence[j].is_some_and(|w| !w.is_in(lexicon::GENERIC_HEADS))
+                });
+                after_name
+                    .is_none_or(|j| word_at(j).is_some_and(|w| w.is_in(lexicon::AFTER_WHAT_NAME)))
+            }
+        }
+    });
+    let asks_how = sentence.iter().enumerate().any(|(i, slot)| {
+        slot.is_some_and(|w| w.word == "how")
+            && word_at(i + 1).is_some_and(|next| next.is_in(lexicon::HOW_MECHANISM))
+            && word_at(i + 2).is_none_or(|after| !after.is_in(lexicon::HOW_PERSONAL))
+    });
+    asks_what
+        || asks_how
+        || sentence
+            .iter()
+            .flatten()
+            .any(|w| w.is_in(lexicon::DEFINITION_WORDS))
+        || has_pair(sentence, lexicon::DEFINITION_PAIRS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::bounded_distance;
@@ -694,101 +827,4 @@ mod tests {
             }
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Intent {
-    Request,
-    Aspect,
-    Statement,
-    Unclear,
-}
-
-/// Reads what the words around the topic's name ask for.
-fn read_intent(
-    normalized: &Normalized,
-    covered: &[bool],
-    addressing: Addressing,
-    known_similarity: impl FnOnce() -> f64,
-) -> Intent {
-    // The words outside the topic's name, sentence by sentence, with a gap (`None`) where the
-    // name stood, so that pairs are read only between words that really stand together.
-    let mut sentences: Vec<Vec<Option<&str>>> = Vec::new();
-    let mut current_sentence = None;
-    for (token, covered) in normalized.tokens.iter().zip(covered) {
-        if current_sentence != Some(token.sentence) {
-            sentences.push(Vec::new());
-            current_sentence = Some(token.sentence);
-        }
-        if let Some(sentence) = sentences.last_mut() {
-            sentence.push((!covered).then_some(normalized.word(token)));
-        }
-    }
-    let words = || sentences.iter().flatten().flatten().copied();
-
-    let ends_with_like = words()
-        .rev()
-        .find(|w| !matches!(*w, "though" | "tho" | "then"))
-        .is_some_and(|w| w == "like");
-    if words().any(|w| contains(lexicon::ASPECT_WORDS, w))
-        || sentences.iter().any(|s| has_pair(s, lexicon::ASPECT_PAIRS))
-        || ends_with_like
-    {
-        return Intent::Aspect;
-    }
-
-    let mut blocked_by_narrative = false;
-    for sentence in &sentences {
-        if !asks_for_explanation(sentence) {
-            continue;
-        }
-        let narrative = sentence
-            .iter()
-            .flatten()
-            .any(|w| contains(lexicon::NARRATIVE_WORDS, w))
-            || has_pair(sentence, lexicon::NARRATIVE_PAIRS);
-        if normalized.has_question_mark || !narrative {
-            return Intent::Request;
-        }
-        blocked_by_narrative = true;
-    }
-    if blocked_by_narrative {
-        return Intent::Statement;
-    }
-    let bare = words().all(|w| contains(lexicon::FILLER_WORDS, w));
-    if bare && (normalized.has_question_mark || addressing == Addressing::Direct) {
-        return Intent::Request;
-    }
-    if known_similarity() >= KNOWN_QUESTION_SIMILARITY {
-        return Intent::Request;
-    }
-    Intent::Unclear
-}
-
-fn has_pair(slots: &[Option<&str>], list: &[(&str, &str)]) -> bool {
-    slots.windows(2).any(|w| match (w[0], w[1]) {
-        (Some(a), Some(b)) => list.iter().any(|(x, y)| a == *x && b == *y),
-        _ => false,
-    })
-}
-
-/// Whether a sentence asks what something is or how it works.
-fn asks_for_explanation(slots: &[Option<&str>]) -> bool {
-    let next_after = |i: usize| slots.get(i + 1).copied().flatten();
-    let asks_what = slots.iter().enumerate().any(|(i, w)| {
-        *w == Some("what")
-            && next_after(i).is_none_or(|next| !contains(lexicon::WHAT_NOT_DEFINITION, next))
-    });
-    let asks_how = slots.iter().enumerate().any(|(i, w)| {
-        *w == Some("how")
-            && next_after(i).is_some_and(|next| contains(lexicon::HOW_MECHANISM, next))
-            && next_after(i + 1).is_none_or(|after| !contains(lexicon::HOW_PERSONAL, after))
-    });
-    asks_what
-        || asks_how
-        || slots
-            .iter()
-            .flatten()
-            .any(|w| contains(lexicon::DEFINITION_WORDS, w))
-        || has_pair(slots, lexicon::DEFINITION_PAIRS)
 }
