@@ -62,10 +62,19 @@ fn plain_questions_route_to_their_topic() {
         ("tell me about cancer vaccines", VACCINE),
         ("need info on checkpoint inhibitors", CHECKPOINT),
         ("can someone break down what CAR-T therapy involves?", CAR_T),
-        ("curious about monoclonal antibodies, how do they work?", MAB),
+        (
+            "curious about monoclonal antibodies, how do they work?",
+            MAB,
+        ),
         ("CAR T therapy explained?", CAR_T),
         ("what do monoclonal antibodies target?", MAB),
         ("mabs??", MAB),
+        (
+            "what is the mechanism of action of monoclonal antibodies?",
+            MAB,
+        ),
+        ("what's the science behind car-t", CAR_T),
+        ("what is the role of immunotherapy in cancer?", IMMUNO),
     ]);
 }
 
@@ -195,8 +204,13 @@ fn questions_about_aspects_the_text_does_not_cover_stay_silent() {
         ("what immunotherapy did you have?", SILENT),
         ("how is immunotherapy given?", SILENT),
         ("what is the checkpoint inhibitor drug called?", SILENT),
-        ("read a piece on cancer vaccines, what do you all think?", SILENT),
+        (
+            "read a piece on cancer vaccines, what do you all think?",
+            SILENT,
+        ),
         ("what's new with car-t?", SILENT),
+        ("what is pseudoprogression on immunotherapy?", SILENT),
+        ("what is colitis from checkpoint inhibitors", SILENT),
     ]);
 }
 

@@ -42,6 +42,21 @@ pub const AFTER_WHAT: &[&str] = &[
     "precisely", "kind", "type", "sort", "am",
 ];
 
+/// Prepositions that tie another subject to the topic: "what is a flare *after* CAR-T".
+pub const RELATION_WORDS: &[&str] = &[
+    "in", "on", "after", "from", "with", "during", "for", "of", "while", "without", "before",
+    "against", "via", "through", "behind", "about",
+];
+
+/// Words between "what is" and such a preposition that still ask about the topic itself:
+/// "what is the role of", "what's the idea behind", "what exactly is the point of".
+pub const DEFINITION_FRAME: &[&str] = &[
+    "the", "a", "an", "this", "these", "that", "those", "exactly", "even", "really", "actually",
+    "so", "meant", "by", "deal", "idea", "purpose", "point", "role", "concept", "principle",
+    "definition", "meaning", "kind", "type", "sort", "mechanism", "science", "basics", "basis",
+    "gist", "function", "goal", "aim", "action", "use", "uses", "used", "all", "thing", "story",
+];
+
 /// After "what <topic name>", these still ask what it is ("what CAR-T is", "what checkpoint
 /// inhibitors do"); anything else asks something else ("what CAR-T did you get").
 pub const AFTER_WHAT_NAME: &[&str] = &[

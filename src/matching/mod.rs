@@ -751,6 +751,24 @@ fn has_pair(sentence: &[Option<Word>], list: &[(&str, &str)]) -> bool {
     })
 }
 
+/// After "what is", whether the thing asked about is another thing *in relation to* the topic:
+/// "what is pseudoprogression on immunotherapy", "what is a flare after CAR-T". The words before
+/// the preposition that leads to the topic's name decide; frame words ("the role of", "the
+/// idea behind") still ask about the topic itself.
+fn defines_something_else(rest: &[Option<Word>]) -> bool {
+    let Some(name) = rest.iter().position(Option::is_none) else {
+        return false;
+    };
+    let Some(Some(preposition)) = name.checked_sub(1).map(|i| rest[i]) else {
+        return false;
+    };
+    preposition.is_in(lexicon::RELATION_WORDS)
+        && rest[..name - 1]
+            .iter()
+            .flatten()
+            .any(|w| !w.is_in(lexicon::DEFINITION_FRAME) && !w.is_in(lexicon::RELATION_WORDS))
+}
+
 /// Whether a sentence asks what something is or how it works.
 fn asks_for_explanation(sentence: &[Option<Word>]) -> bool {
     let word_at = |i: usize| sentence.get(i).copied().flatten();
@@ -763,13 +781,14 @@ fn asks_for_explanation(sentence: &[Option<Word>]) -> bool {
             None => true,
             // "what is", "what exactly is", "what kind of treatment is"; not "what time",
             // "what cancers", "what happens".
-            Some(Some(next)) => next.is_in(lexicon::AFTER_WHAT),
+            Some(Some(next)) => {
+                next.is_in(lexicon::AFTER_WHAT) && !defines_something_else(&sentence[i + 2..])
+            }
             // "what CAR-T is", "what checkpoint inhibitors are"; not "what CAR-T did you get".
             Some(None) => {
                 // Generic words after a name belong to it: "what CAR-T therapy involves".
-                let after_name = (i + 1..sentence.len()).find(|&j| {
-                    sentence[j].is_some_and(|w| !w.is_in(lexicon::GENERIC_HEADS))
-                });
+                let after_name = (i + 1..sentence.len())
+                    .find(|&j| sentence[j].is_some_and(|w| !w.is_in(lexicon::GENERIC_HEADS)));
                 after_name
                     .is_none_or(|j| word_at(j).is_some_and(|w| w.is_in(lexicon::AFTER_WHAT_NAME)))
             }
