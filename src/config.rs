@@ -5,9 +5,12 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
+
+use crate::guard::PassiveScope;
 
 /// The environment variable that holds the bot token.
 pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
@@ -15,6 +18,16 @@ pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const DEFAULT_API_URL: &str = "https://discord.com";
 /// The responses folder, relative to the working directory, when nothing else is said.
 pub const DEFAULT_RESPONSES_DIR: &str = "responses";
+/// `[discord] cooldown_seconds` when not set: the same answer at most once per channel per 5 min.
+pub const DEFAULT_COOLDOWN_SECONDS: u64 = 300;
+/// `[discord] user_limit` when not set: bot responses per member per window.
+pub const DEFAULT_USER_LIMIT: usize = 5;
+/// `[discord] user_limit_seconds` when not set.
+pub const DEFAULT_USER_LIMIT_SECONDS: u64 = 30;
+/// The longest window either setting accepts (a day); longer is surely a typo.
+const MAX_WINDOW_SECONDS: u64 = 86_400;
+/// The highest `user_limit`: each member's recent responses are kept, so this bounds memory.
+const MAX_USER_LIMIT: usize = 100;
 
 /// A string that must never be printed.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -51,6 +64,8 @@ struct RawConfig {
     responses: RawResponses,
     #[serde(default)]
     moderation: RawModeration,
+    #[serde(default)]
+    passive: RawPassive,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,6 +76,9 @@ struct RawDiscord {
     message_content: Option<bool>,
     guild_id: Option<u64>,
     max_passive_length: Option<usize>,
+    cooldown_seconds: Option<u64>,
+    user_limit: Option<usize>,
+    user_limit_seconds: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,6 +94,15 @@ struct RawModeration {
     role_ids: Option<Vec<u64>>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPassive {
+    allow_guilds: Option<Vec<u64>>,
+    deny_guilds: Option<Vec<u64>>,
+    allow_channels: Option<Vec<u64>>,
+    deny_channels: Option<Vec<u64>>,
+}
+
 /// Validated settings for the Discord adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscordConfig {
@@ -88,6 +115,14 @@ pub struct DiscordConfig {
     pub guild_id: Option<u64>,
     /// Channel messages longer than this are not questions for the bot.
     pub max_passive_length: usize,
+    /// The same answer is not repeated in the same channel within this window; zero = off.
+    pub cooldown: Duration,
+    /// At most this many bot responses per member within [`DiscordConfig::user_limit_window`];
+    /// zero = no limit.
+    pub user_limit: usize,
+    pub user_limit_window: Duration,
+    /// Where plain channel messages are answered (`[passive]`).
+    pub passive: PassiveScope,
 }
 
 impl DiscordConfig {
@@ -162,6 +197,25 @@ impl Config {
         if max_passive_length == 0 {
             bail!("`[discord] max_passive_length` must be at least 1");
         }
+        let cooldown_seconds = raw
+            .discord
+            .cooldown_seconds
+            .unwrap_or(DEFAULT_COOLDOWN_SECONDS);
+        if cooldown_seconds > MAX_WINDOW_SECONDS {
+            bail!("`[discord] cooldown_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to turn the cooldown off");
+        }
+        let user_limit = raw.discord.user_limit.unwrap_or(DEFAULT_USER_LIMIT);
+        if user_limit > MAX_USER_LIMIT {
+            bail!("`[discord] user_limit` must be at most {MAX_USER_LIMIT}, or 0 to turn the limit off");
+        }
+        let user_limit_seconds = raw
+            .discord
+            .user_limit_seconds
+            .unwrap_or(DEFAULT_USER_LIMIT_SECONDS);
+        if !(1..=MAX_WINDOW_SECONDS).contains(&user_limit_seconds) {
+            bail!("`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
+        }
+        let passive = passive_scope(raw.passive)?;
         let role_ids = raw.moderation.role_ids.unwrap_or_default();
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
         // silently grant nobody the role the operator meant.
@@ -184,12 +238,41 @@ impl Config {
                 message_content: raw.discord.message_content.unwrap_or(true),
                 guild_id: raw.discord.guild_id,
                 max_passive_length,
+                cooldown: Duration::from_secs(cooldown_seconds),
+                user_limit,
+                user_limit_window: Duration::from_secs(user_limit_seconds),
+                passive,
             },
             moderation: ModerationConfig { role_ids },
             responses_dir,
             watch_responses: raw.responses.watch.unwrap_or(false),
         })
     }
+}
+
+/// The `[passive]` lists, refusing the placeholder 0: an allow list holding only a 0 would
+/// silently turn passive answering off everywhere.
+fn passive_scope(raw: RawPassive) -> anyhow::Result<PassiveScope> {
+    let lists = [
+        ("allow_guilds", raw.allow_guilds.unwrap_or_default()),
+        ("deny_guilds", raw.deny_guilds.unwrap_or_default()),
+        ("allow_channels", raw.allow_channels.unwrap_or_default()),
+        ("deny_channels", raw.deny_channels.unwrap_or_default()),
+    ];
+    for (name, ids) in &lists {
+        if ids.contains(&0) {
+            bail!(
+                "`[passive] {name}` must hold server or channel ids (right-click, Copy ID), not 0"
+            );
+        }
+    }
+    let [allow_guilds, deny_guilds, allow_channels, deny_channels] = lists.map(|(_, ids)| ids);
+    Ok(PassiveScope::new(
+        allow_guilds,
+        deny_guilds,
+        allow_channels,
+        deny_channels,
+    ))
 }
 
 #[cfg(test)]
@@ -225,6 +308,52 @@ mod tests {
             config.moderation.role_ids.is_empty(),
             "only Manage Server may reload by default"
         );
+        assert_eq!(config.discord.cooldown, Duration::from_secs(300));
+        assert_eq!(config.discord.user_limit, 5);
+        assert_eq!(config.discord.user_limit_window, Duration::from_secs(30));
+        assert!(config.discord.passive.is_everywhere());
+    }
+
+    #[test]
+    fn abuse_limits_and_passive_lists_are_read() {
+        let config = load_text(
+            "[discord]\ncooldown_seconds = 0\nuser_limit = 3\nuser_limit_seconds = 10\n\n\
+             [passive]\nallow_guilds = [1]\ndeny_guilds = [2]\nallow_channels = [10, 11]\ndeny_channels = [11]\n",
+        )
+        .unwrap();
+        assert_eq!(config.discord.cooldown, Duration::ZERO);
+        assert_eq!(config.discord.user_limit, 3);
+        assert_eq!(config.discord.user_limit_window, Duration::from_secs(10));
+        assert_eq!(
+            config.discord.passive,
+            PassiveScope::new([1], [2], [10, 11], [11])
+        );
+        assert!(config.discord.passive.allows(1, 10));
+        assert!(!config.discord.passive.allows(1, 11));
+        assert!(!config.discord.passive.allows(2, 10));
+
+        // The example config holds the defaults, so loading it changes nothing.
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml.example");
+        let example = Config::load(Some(Path::new(example)), Some("t".into())).unwrap();
+        let defaults = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        assert_eq!(example.discord, defaults.discord);
+        assert_eq!(example.moderation, defaults.moderation);
+    }
+
+    #[test]
+    fn bad_abuse_limits_are_refused_with_a_reason() {
+        for (text, needle) in [
+            ("[discord]\ncooldown_seconds = 86401\n", "cooldown_seconds"),
+            ("[discord]\ncooldown_seconds = -1\n", "config.toml:2:"),
+            ("[discord]\nuser_limit = 101\n", "user_limit"),
+            ("[discord]\nuser_limit_seconds = 0\n", "user_limit_seconds"),
+            ("[passive]\nallow_channels = [0]\n", "allow_channels"),
+            ("[passive]\ndeny_guilds = [0]\n", "deny_guilds"),
+            ("[passive]\nallow_channel = [1]\n", "allow_channel"),
+        ] {
+            let err = load_text(text).unwrap_err();
+            assert!(err.to_string().contains(needle), "{text}: {err}");
+        }
     }
 
     fn load_text(text: &str) -> anyhow::Result<Config> {

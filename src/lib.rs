@@ -6,6 +6,8 @@
 //! - [`matching`] decides whether a message asks for one of those responses.
 //! - [`bot`] turns a message, slash command or button press into a [`reply::Reply`].
 //! - [`discord`] (serenity) and [`console`] are the adapters that deliver replies.
+//! - [`guard`] keeps the bot quiet under load and abuse: the answer cooldown, the per-user
+//!   limit and where passive answering happens (plain data, no platform types).
 //! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
 //! The core never names serenity: only [`discord`] knows Discord's types and limits.
@@ -18,6 +20,7 @@ pub mod config;
 pub mod console;
 pub mod discord;
 pub mod eval;
+pub mod guard;
 pub mod matching;
 pub mod reply;
 pub mod watch;

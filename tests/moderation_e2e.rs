@@ -660,10 +660,12 @@ mod process {
         fn start(fake: &FakeDiscord, responses: &Path, watch: bool) -> BotProcess {
             let config = tempfile::tempdir().unwrap();
             let path = config.path().join("config.toml");
+            // The cooldown is off: these tests ask the same question in one channel again and
+            // again to see what is live (the cooldown has its own tests, tests/abuse_e2e.rs).
             std::fs::write(
                 &path,
                 format!(
-                    "[discord]\napi_url = \"{}\"\n\n[responses]\ndir = {:?}\nwatch = {watch}\n",
+                    "[discord]\napi_url = \"{}\"\ncooldown_seconds = 0\n\n[responses]\ndir = {:?}\nwatch = {watch}\n",
                     fake.base_url(),
                     responses.display().to_string(),
                 ),

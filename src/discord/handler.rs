@@ -1,24 +1,32 @@
 //! Gateway events -> core functions -> Discord responses.
 //!
 //! The handler only parses and sends: what to say comes from [`crate::bot`], who may reload from
-//! [`super::moderation`]. Discord errors are logged with context and never stop the bot. Message
-//! text is logged at debug level only.
+//! [`super::moderation`], and whether to hold back (the answer cooldown, the per-user limit,
+//! where passive answering happens) from [`crate::guard`]. Discord errors are logged with
+//! context and never stop the bot; a panic in an event's handler is caught and logged
+//! ([`caught`]), and the bot goes on. Message text is logged at debug level only, and never
+//! echoed back to a channel.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
+use futures_util::FutureExt as _;
 use serenity::all::{
     CommandDataOptionValue, CommandInteraction, ComponentInteraction, Context,
     CreateAutocompleteResponse, CreateInteractionResponse, EventHandler, Interaction, Message,
     MessageReference, Ready,
 };
 use serenity::async_trait;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::reload::Reloader;
-use super::{commands, limits, moderation, render};
+use super::{commands, limits, moderation, render, words};
 use crate::bot;
 use crate::catalog::CatalogHandle;
 use crate::config::{DiscordConfig, ModerationConfig};
+use crate::guard::{Claim, Cooldown, Earlier, PassiveScope, Ticket, UserLimit};
 use crate::matching::Addressing;
 use crate::reply::Reply;
 
@@ -28,8 +36,52 @@ pub struct Handler {
     moderator_roles: Vec<u64>,
     message_content: bool,
     max_passive_length: usize,
+    passive: PassiveScope,
+    /// `None` when `[discord] cooldown_seconds = 0`.
+    cooldown: Option<Cooldown>,
+    /// `None` when `[discord] user_limit = 0`.
+    user_limit: Option<UserLimit>,
     /// The bot's own user id, known from READY.
     me: AtomicU64,
+}
+
+/// Runs one event's handler to its end, or catches its panic and logs it at error level, so
+/// that one bad event never takes the bot (or the shard's other events) down with it. Returns
+/// whether the handler finished. Never logs the panic's payload: it can quote a message (a
+/// string slicing panic does); the process's panic hook decides what is shown of it.
+pub(crate) async fn caught(event: &'static str, handler: impl Future<Output = ()>) -> bool {
+    // Unwind safety: the handler's shared state is a catalog snapshot, atomics and the guards,
+    // whose locks tolerate poisoning and whose tickets release themselves while unwinding.
+    match AssertUnwindSafe(handler).catch_unwind().await {
+        Ok(()) => true,
+        Err(_payload) => {
+            error!(event, "an event handler panicked; the bot goes on");
+            false
+        }
+    }
+}
+
+/// The short pointer a direct question gets when its answer was given in this channel within
+/// the cooldown: the bot's fixed words and a link (ids only) to that answer.
+fn pointer(guild: u64, channel: u64, earlier: Earlier) -> Reply {
+    let url = render::jump_url(guild, channel, earlier.message());
+    Reply::notice(&format!("{} {url}", words::ANSWERED_HERE))
+}
+
+/// Answers a command or a button with one of the adapter's fixed words, privately.
+async fn say_privately(
+    ctx: &Context,
+    interaction: &Interaction,
+    text: &str,
+) -> serenity::Result<()> {
+    let response =
+        CreateInteractionResponse::Message(render::interaction_message(&Reply::notice(text)));
+    match interaction {
+        Interaction::Command(command) => command.create_response(&ctx.http, response).await,
+        Interaction::Component(component) => component.create_response(&ctx.http, response).await,
+        // Autocomplete and the rest cannot carry a message.
+        _ => Ok(()),
+    }
 }
 
 impl Handler {
@@ -44,6 +96,10 @@ impl Handler {
             moderator_roles: moderation.role_ids.clone(),
             message_content: config.message_content,
             max_passive_length: config.max_passive_length,
+            passive: config.passive.clone(),
+            cooldown: (!config.cooldown.is_zero()).then(|| Cooldown::new(config.cooldown)),
+            user_limit: (config.user_limit > 0)
+                .then(|| UserLimit::new(config.user_limit, config.user_limit_window)),
             me: AtomicU64::new(0),
         }
     }
@@ -62,13 +118,143 @@ impl Handler {
         let mentions_me = msg.mentions.iter().any(|user| user.id.get() == me)
             || msg.content.contains(&format!("<@{me}>"))
             || msg.content.contains(&format!("<@!{me}>"));
-        if msg.guild_id.is_none() || mentions_me {
-            return Some(Addressing::Direct);
-        }
-        if !self.message_content || msg.content.chars().count() > self.max_passive_length {
+        let guild = match msg.guild_id {
+            Some(guild) if !mentions_me => guild,
+            _ => return Some(Addressing::Direct),
+        };
+        if !self.message_content
+            || msg.content.chars().count() > self.max_passive_length
+            || !self.passive.allows(guild.get(), msg.channel_id.get())
+        {
             return None;
         }
         Some(Addressing::Passive)
+    }
+
+    /// Whether the bot may respond to `user` now; counts the response when it may.
+    fn user_may(&self, user: u64) -> bool {
+        self.user_limit
+            .as_ref()
+            .is_none_or(|limit| limit.allow(user, Instant::now()))
+    }
+
+    async fn on_ready(&self, ctx: Context, ready: Ready) {
+        self.me.store(ready.user.id.get(), Ordering::Release);
+        info!(
+            user = %ready.user.name,
+            guilds = ready.guilds.len(),
+            "connected to Discord"
+        );
+        self.reloader.register_commands(&ctx.http).await;
+    }
+
+    async fn on_message(&self, ctx: &Context, msg: &Message) {
+        let Some(addressing) = self.addressing(msg) else {
+            return;
+        };
+        let catalog = self.catalog.current();
+        let assessment = catalog.matcher().assess(&msg.content, addressing);
+        debug!(content = %msg.content, ?assessment, "assessed a message");
+        let Some(mut reply) = bot::reply_for(&catalog, &assessment, addressing) else {
+            return;
+        };
+        let channel = msg.channel_id.get();
+        let user = msg.author.id.get();
+        // The cooldown keeps shared channels quiet; a DM is seen by the asker alone.
+        let cooled = match (&self.cooldown, msg.guild_id, reply.topic()) {
+            (Some(cooldown), Some(guild), Some(topic)) => {
+                Some((cooldown, guild.get(), topic.to_string()))
+            }
+            _ => None,
+        };
+        let mut ticket: Option<Ticket<'_>> = None;
+        let mut counted = false;
+        if let Some((cooldown, guild, topic)) = &cooled {
+            let now = Instant::now();
+            // Looked at before the per-user limit, so that a silence costs the member nothing;
+            // claimed after it, so that a member over the limit never holds the slot.
+            let mut earlier = cooldown.earlier(channel, topic, now);
+            if earlier.is_none() {
+                if !self.user_may(user) {
+                    debug!(user, channel, "over the per-user limit; message ignored");
+                    return;
+                }
+                counted = true;
+                match cooldown.claim(channel, topic, msg.id.get(), now) {
+                    Claim::Granted(granted) => ticket = Some(granted),
+                    Claim::Cooling(raced) => earlier = Some(raced),
+                }
+            }
+            if let Some(earlier) = earlier {
+                if addressing == Addressing::Passive {
+                    debug!(channel, topic, "answered here a moment ago; staying silent");
+                    return;
+                }
+                // Asked directly: not silence, but no second copy of the answer either.
+                reply = pointer(*guild, channel, earlier);
+            }
+        }
+        if !counted && !self.user_may(user) {
+            debug!(user, channel, "over the per-user limit; message ignored");
+            return;
+        }
+        let mut reference = MessageReference::from(msg);
+        // The question may be deleted before the answer arrives; answer anyway.
+        reference.fail_if_not_exists = Some(false);
+        let message = render::message(&reply).reference_message(reference);
+        match msg.channel_id.send_message(&ctx.http, message).await {
+            Ok(sent) => {
+                // The window starts once the answer is out; a failed send (below) drops the
+                // ticket instead, releasing the slot for the next asker.
+                if let Some(ticket) = ticket {
+                    ticket.answered(sent.id.get(), Instant::now());
+                }
+                match (reply.topic(), &cooled) {
+                    (None, Some((_, _, topic))) => info!(
+                        channel,
+                        topic = topic.as_str(),
+                        "pointed a direct question at the answer given here a moment ago"
+                    ),
+                    _ => info!(
+                        channel,
+                        topic = reply.topic().unwrap_or("-"),
+                        score = assessment.score,
+                        ?addressing,
+                        "answered a message"
+                    ),
+                }
+            }
+            Err(err) => {
+                // Released before anything else happens: the next asker is answered.
+                drop(ticket);
+                warn!(error = %err, channel, "could not send a reply");
+            }
+        }
+    }
+
+    async fn on_interaction(&self, ctx: &Context, interaction: &Interaction) {
+        let user = match interaction {
+            Interaction::Command(command) => command.user.id.get(),
+            Interaction::Component(component) => component.user.id.get(),
+            // Autocomplete runs on every keystroke and shows nothing to anyone else.
+            Interaction::Autocomplete(command) => return self.on_autocomplete(ctx, command).await,
+            _ => {
+                debug!(kind = ?interaction.kind(), "ignored an interaction");
+                return;
+            }
+        };
+        if !self.user_may(user) {
+            debug!(user, "over the per-user limit; asked to slow down");
+            if let Err(err) = say_privately(ctx, interaction, words::TOO_FAST).await {
+                warn!(error = %err, "could not ask a member to slow down");
+            }
+            return;
+        }
+        match interaction {
+            Interaction::Command(command) => self.on_command(ctx, command).await,
+            Interaction::Component(component) => self.on_button(ctx, component).await,
+            _ => {}
+        }
     }
 
     async fn on_command(&self, ctx: &Context, command: &CommandInteraction) {
@@ -148,47 +334,57 @@ impl Handler {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        self.me.store(ready.user.id.get(), Ordering::Release);
-        info!(
-            user = %ready.user.name,
-            guilds = ready.guilds.len(),
-            "connected to Discord"
-        );
-        self.reloader.register_commands(&ctx.http).await;
+        caught("ready", self.on_ready(ctx, ready)).await;
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
-        let Some(addressing) = self.addressing(&msg) else {
-            return;
-        };
-        let catalog = self.catalog.current();
-        let assessment = catalog.matcher().assess(&msg.content, addressing);
-        debug!(content = %msg.content, ?assessment, "assessed a message");
-        let Some(reply) = bot::reply_for(&catalog, &assessment, addressing) else {
-            return;
-        };
-        let mut reference = MessageReference::from(&msg);
-        // The question may be deleted before the answer arrives; answer anyway.
-        reference.fail_if_not_exists = Some(false);
-        let message = render::message(&reply).reference_message(reference);
-        match msg.channel_id.send_message(&ctx.http, message).await {
-            Ok(_) => info!(
-                channel = %msg.channel_id,
-                topic = reply.topic().unwrap_or("-"),
-                score = assessment.score,
-                ?addressing,
-                "answered a message"
-            ),
-            Err(err) => warn!(error = %err, channel = %msg.channel_id, "could not send a reply"),
-        }
+        caught("message", self.on_message(&ctx, &msg)).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        match &interaction {
-            Interaction::Command(command) => self.on_command(&ctx, command).await,
-            Interaction::Autocomplete(command) => self.on_autocomplete(&ctx, command).await,
-            Interaction::Component(component) => self.on_button(&ctx, component).await,
-            _ => debug!(kind = ?interaction.kind(), "ignored an interaction"),
+        if !caught("interaction", self.on_interaction(&ctx, &interaction)).await {
+            // Fails harmlessly when the handler had already answered before it panicked.
+            if let Err(err) = say_privately(&ctx, &interaction, words::SOMETHING_WENT_WRONG).await {
+                warn!(error = %err, "could not tell a member that something went wrong");
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_caught_and_the_next_one_runs() {
+        let ran = AtomicBool::new(false);
+        let panicking = async {
+            tokio::task::yield_now().await;
+            let text = String::from("what is immunotherapy?");
+            // A slicing panic quotes the string in its payload.
+            let _ = &text[..usize::MAX];
+        };
+        assert!(!caught("message", panicking).await);
+        assert!(
+            caught("message", async {
+                ran.store(true, Ordering::SeqCst);
+            })
+            .await
+        );
+        assert!(ran.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_pointer_links_to_the_earlier_answer_and_quotes_nobody() {
+        let reply = pointer(1, 2, Earlier::Answered { answer: 3 });
+        assert_eq!(
+            reply.body,
+            "I answered this in this channel a moment ago: https://discord.com/channels/1/2/3"
+        );
+        assert_eq!(reply.topic(), None);
+        let reply = pointer(1, 2, Earlier::Sending { question: 4 });
+        assert!(reply.body.ends_with("/channels/1/2/4"), "{}", reply.body);
     }
 }

@@ -4,7 +4,9 @@
 //! catalog comes from; [`DiscordBot::run`] runs it until [`Shutdown::shutdown`] or a gateway
 //! error. [`run`] wires the process around it: Ctrl-C and SIGTERM stop the bot cleanly, SIGHUP
 //! and (with `[responses] watch`) file changes reload the responses, through the same path as
-//! `/reload` ([`ReloadHandle`]).
+//! `/reload` ([`ReloadHandle`]). A panic in an event's handler is caught and logged without
+//! its payload, and the bot goes on; the cooldown, the per-user limit and the passive scope
+//! ([`crate::guard`]) keep it quiet under load and abuse.
 //!
 //! It never decides what to say (that is [`crate::bot`]) and never swaps the catalog except
 //! through a validated reload.
@@ -30,6 +32,18 @@ pub use reload::Trigger;
 use crate::catalog::{CatalogHandle, LoadError, ReloadSummary, ResponseSource};
 use crate::config::{Config, DiscordConfig, ModerationConfig};
 use crate::watch::{self, FolderWatch};
+
+/// What the Discord adapter itself says to members when it holds back. Fixed and kind; never
+/// medical, and never quoting what the member wrote.
+pub mod words {
+    /// A direct question whose answer was given in this channel within the cooldown; followed
+    /// by a link to that answer.
+    pub const ANSWERED_HERE: &str = "I answered this in this channel a moment ago:";
+    /// A member over the per-user limit, to an interaction (messages get no reply at all).
+    pub const TOO_FAST: &str = "You're going a bit fast — please wait a few seconds.";
+    /// An interaction whose handler failed unexpectedly.
+    pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on my side; please try again.";
+}
 
 /// The gateway intents the bot needs, and no more.
 pub fn intents(config: &DiscordConfig) -> GatewayIntents {
@@ -147,6 +161,7 @@ pub async fn run(
     catalog: CatalogHandle,
     source: ResponseSource,
 ) -> anyhow::Result<()> {
+    log_panics();
     let bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source).await?;
     let shutdown = bot.shutdown_handle();
     tokio::spawn(async move {
@@ -166,6 +181,26 @@ pub async fn run(
         None
     };
     bot.run().await
+}
+
+/// Routes panics to the log instead of the default hook's stderr dump: where it happened, at
+/// error level, and the payload at debug level only, because a payload can quote a member's
+/// message (a string slicing panic shows the string). The event handlers catch their own panics
+/// (`handler::caught`), so the bot goes on; this hook only decides what is written.
+fn log_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map_or_else(|| "an unknown place".to_string(), ToString::to_string);
+        tracing::error!(%location, "panicked; the payload is logged at debug level");
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(not text)");
+        tracing::debug!(%location, payload, "panic payload");
+    }));
 }
 
 async fn wait_for_stop_signal() {

@@ -1,4 +1,6 @@
-//! Reply -> Discord message builders. Every message built here pings nobody.
+//! Reply -> Discord message builders. Every message built here pings nobody, and none quotes
+//! a member's words: the text comes from the reply (reviewed text or the bot's fixed words) and
+//! links carry ids only.
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
@@ -73,4 +75,9 @@ pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
         None => message = message.content(&reply.body),
     }
     message
+}
+
+/// The link that opens a message in Discord (ids only; same form for every client).
+pub fn jump_url(guild: u64, channel: u64, message: u64) -> String {
+    format!("https://discord.com/channels/{guild}/{channel}/{message}")
 }

@@ -57,7 +57,7 @@ pub const DEFINITION_FRAME: &[&str] = &[
     "gist", "function", "goal", "aim", "action", "use", "uses", "used", "all", "thing", "story",
 ];
 
-/// After "what <topic name>", these still ask what it is ("what CAR-T is", "what checkpoint
+/// After "what `<topic name>`", these still ask what it is ("what CAR-T is", "what checkpoint
 /// inhibitors do"); anything else asks something else ("what CAR-T did you get").
 pub const AFTER_WHAT_NAME: &[&str] = &[
     "is", "are", "was", "were", "does", "do", "mean", "means", "stand", "stands", "involve",

@@ -19,6 +19,7 @@ use std::time::Duration;
 use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
 use immunobot::config::{DiscordConfig, ModerationConfig, Secret};
 use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
+use immunobot::guard::PassiveScope;
 use tokio::task::JoinHandle;
 
 use super::fake_discord::{FakeDiscord, RecordedRequest};
@@ -75,12 +76,22 @@ pub fn edit_response(dir: &Path, file: &str, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
-/// The `[discord]` and `[moderation]` settings a test can vary, and the responses folder.
+/// The `[discord]`, `[passive]` and `[moderation]` settings a test can vary, and the responses
+/// folder.
 #[derive(Clone, Debug)]
 pub struct BotOptions {
     pub message_content: bool,
     pub guild_id: Option<u64>,
     pub max_passive_length: usize,
+    /// `[discord] cooldown_seconds`, to the millisecond. OFF by default here (unlike
+    /// `config.toml`), because many tests ask the same question twice in one channel; turn it
+    /// on with [`BotOptions::with_cooldown`].
+    pub cooldown: Duration,
+    /// `[discord] user_limit` (0 = off) and `user_limit_seconds`; the config's defaults.
+    pub user_limit: usize,
+    pub user_limit_window: Duration,
+    /// `[passive]` allow and deny lists; everywhere by default.
+    pub passive: PassiveScope,
     /// `[moderation] role_ids`.
     pub moderator_role_ids: Vec<u64>,
     /// The responses folder; `None` for the shipped one (never edit that one in a test).
@@ -88,12 +99,17 @@ pub struct BotOptions {
 }
 
 impl Default for BotOptions {
-    /// What `config.toml` defaults to: Message Content on, global commands, 500 chars.
+    /// What `config.toml` defaults to: Message Content on, global commands, 500 chars, 5
+    /// responses per member per 30 s, passive answers everywhere; except the cooldown, off here.
     fn default() -> Self {
         BotOptions {
             message_content: true,
             guild_id: None,
             max_passive_length: 500,
+            cooldown: Duration::ZERO,
+            user_limit: immunobot::config::DEFAULT_USER_LIMIT,
+            user_limit_window: Duration::from_secs(immunobot::config::DEFAULT_USER_LIMIT_SECONDS),
+            passive: PassiveScope::everywhere(),
             moderator_role_ids: Vec::new(),
             responses: None,
         }
@@ -124,7 +140,30 @@ impl BotOptions {
             message_content: self.message_content,
             guild_id: self.guild_id,
             max_passive_length: self.max_passive_length,
+            cooldown: self.cooldown,
+            user_limit: self.user_limit,
+            user_limit_window: self.user_limit_window,
+            passive: self.passive.clone(),
         }
+    }
+
+    /// The same settings, with the answer cooldown on (`[discord] cooldown_seconds`).
+    pub fn with_cooldown(self, cooldown: Duration) -> Self {
+        BotOptions { cooldown, ..self }
+    }
+
+    /// The same settings, with `[discord] user_limit = limit` per `window` (0 = off).
+    pub fn with_user_limit(self, limit: usize, window: Duration) -> Self {
+        BotOptions {
+            user_limit: limit,
+            user_limit_window: window,
+            ..self
+        }
+    }
+
+    /// The same settings, answering plain channel messages only where `passive` allows.
+    pub fn with_passive(self, passive: PassiveScope) -> Self {
+        BotOptions { passive, ..self }
     }
 
     /// The same settings, serving (and reloading) the responses in `dir`.
