@@ -8,7 +8,6 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use immunobot::bot;
@@ -20,9 +19,6 @@ use serde_json::{json, Value};
 
 use support::*;
 
-/// Timeout for every single wait.
-const T: Duration = Duration::from_secs(5);
-const EPHEMERAL: u64 = 1 << 6;
 /// The config's default cooldown.
 const FIVE_MINUTES: Duration = Duration::from_secs(300);
 const C1: u64 = DEFAULT_CHANNEL_ID;
@@ -73,50 +69,8 @@ const HARD_NEGATIVES: [&str; 7] = [
 // Helpers
 // =============================================================================================
 
-/// Hard cap so that no test can hang.
-async fn capped(limit: Duration, fut: impl Future<Output = ()>) {
-    tokio::time::timeout(limit, fut)
-        .await
-        .unwrap_or_else(|_| panic!("test exceeded its {limit:?} cap"));
-}
-
-async fn setup(options: BotOptions) -> (FakeDiscord, RunningBot) {
-    let fake = FakeDiscord::start().await;
-    let bot = RunningBot::start(&fake, options).await;
-    bot.wait_until_ready(&fake).await;
-    (fake, bot)
-}
-
-async fn finish(fake: FakeDiscord, bot: RunningBot) {
-    fake.assert_no_unexpected_requests();
-    assert!(
-        bot.is_running(),
-        "the bot stopped by itself\n{}",
-        fake.dump()
-    );
-    bot.stop().await;
-    drop(fake);
-}
-
-fn ask_in(channel: u64, text: &str) -> FakeMessage {
-    FakeMessage::guild(channel, FakeUser::fresh("member"), text)
-}
-
 fn mention_in(channel: u64, text: &str) -> FakeMessage {
-    FakeMessage::guild(
-        channel,
-        FakeUser::fresh("member"),
-        &format!("{} {text}", mention(BOT_USER_ID)),
-    )
-    .mentioning_bot()
-}
-
-fn member() -> Invoker {
-    Invoker::member(FakeUser::fresh("member"), MEMBER_PERMISSIONS, &[])
-}
-
-fn no_mentions() -> Value {
-    json!({ "parse": [], "users": [], "roles": [], "replied_user": false })
+    ask_in(channel, &format!("{} {text}", mention(BOT_USER_ID))).mentioning_bot()
 }
 
 /// The title of a message's (or interaction response data's) first embed: the reviewed
@@ -125,16 +79,8 @@ fn title(message: &Value) -> Option<&str> {
     message["embeds"][0]["title"].as_str()
 }
 
-fn title_of(catalog: &Catalog, topic: &str) -> String {
-    catalog
-        .find(topic)
-        .unwrap_or_else(|| panic!("topic {topic} not in the catalog"))
-        .title
-        .clone()
-}
-
-fn is_ephemeral(data: &Value) -> bool {
-    data["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
+fn title_of(catalog: &Catalog, id: &str) -> String {
+    topic(catalog, id).title.clone()
 }
 
 /// The topic the bot answers `text` with, as the core decides it (the oracle for the flood).
@@ -158,36 +104,11 @@ fn sent_message(channel: u64, id: u64) -> Value {
     message
 }
 
-/// Sends `sentinel` (a question the bot answers), waits for its answer, and fails if the bot
-/// made any other request that was not consumed before.
-async fn assert_silent_until(fake: &FakeDiscord, sentinel: &FakeMessage) {
-    fake.assert_silent_until_sentinel(|_| true, sentinel, is_reply_to(sentinel), T)
-        .await;
-}
-
 /// Sends an interaction and returns its callback's `data` (type 4, a message).
 async fn callback(fake: &FakeDiscord, event: &impl GatewayFixture, id: u64) -> Value {
     fake.send_event(event);
     let callback = fake.wait_for_request(is_callback_for(id), T).await;
-    assert_eq!(callback.body()["type"], 4, "{:#}", callback.body());
-    callback.body()["data"].clone()
-}
-
-/// Polls the captured logs until `needle` shows up.
-async fn wait_for_log(logs: &CapturedLogs, needle: &str, fake: &FakeDiscord) -> String {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        let text = logs.text();
-        if text.contains(needle) {
-            return text;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no log line containing {needle:?}; logs:\n{text}\n{}",
-            fake.dump()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    callback_data(&callback, 4).clone()
 }
 
 // =============================================================================================

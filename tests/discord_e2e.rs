@@ -7,16 +7,12 @@
 
 mod support;
 
-use std::future::Future;
 use std::time::Duration;
 
 use immunobot::catalog::{Catalog, Topic};
 use serde_json::{json, Value};
 
 use support::*;
-
-/// Timeout for every single wait.
-const T: Duration = Duration::from_secs(5);
 
 // The reviewed text is compared with the loaded catalog AND with these hard-coded sentences, so
 // that the bot serving (or the test loading) the wrong file is caught.
@@ -56,71 +52,13 @@ const CAR_T_BUTTONS: [(&str, &str); 4] = [
 const GUILD_MESSAGES: u64 = 1 << 9;
 const DIRECT_MESSAGES: u64 = 1 << 12;
 const MESSAGE_CONTENT: u64 = 1 << 15;
-const EPHEMERAL: u64 = 1 << 6;
 
 // =============================================================================================
 // Helpers
 // =============================================================================================
 
-/// Hard cap so that no test can hang.
-async fn capped(limit: Duration, fut: impl Future<Output = ()>) {
-    tokio::time::timeout(limit, fut)
-        .await
-        .unwrap_or_else(|_| panic!("test exceeded its {limit:?} cap"));
-}
-
-/// A fake, and our bot connected to it, ready (READY handled, commands registered, all startup
-/// traffic consumed).
-async fn setup(options: BotOptions) -> (FakeDiscord, RunningBot) {
-    let fake = FakeDiscord::start().await;
-    let bot = RunningBot::start(&fake, options).await;
-    bot.wait_until_ready(&fake).await;
-    (fake, bot)
-}
-
-/// The end of every test: nothing unexpected was asked for, the bot is still running, and it
-/// stops cleanly before the fake goes away.
-async fn finish(fake: FakeDiscord, bot: RunningBot) {
-    fake.assert_no_unexpected_requests();
-    assert!(
-        bot.is_running(),
-        "the bot stopped by itself\n{}",
-        fake.dump()
-    );
-    bot.stop().await;
-    drop(fake);
-}
-
-fn in_channel(text: &str) -> FakeMessage {
-    FakeMessage::guild(DEFAULT_CHANNEL_ID, FakeUser::fresh("member"), text)
-}
-
 fn in_dm(text: &str) -> FakeMessage {
     FakeMessage::dm(FakeUser::fresh("member"), text)
-}
-
-fn member() -> Invoker {
-    Invoker::member(FakeUser::fresh("member"), MEMBER_PERMISSIONS, &[])
-}
-
-fn no_mentions() -> Value {
-    json!({ "parse": [], "users": [], "roles": [], "replied_user": false })
-}
-
-/// Sends `sentinel` (a question the bot answers), waits for its answer, and fails if the bot
-/// made any other HTTP request that was not consumed before.
-async fn assert_silent_until(fake: &FakeDiscord, sentinel: &FakeMessage) {
-    fake.assert_silent_until_sentinel(|_| true, sentinel, is_reply_to(sentinel), T)
-        .await;
-}
-
-/// The one embed of a message (or of an interaction response's `data`).
-fn the_embed(message: &Value) -> &Value {
-    let embeds = message["embeds"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no embeds in {message:#}"));
-    assert_eq!(embeds.len(), 1, "exactly one embed expected: {message:#}");
-    &embeds[0]
 }
 
 /// All buttons of a message, as (custom_id, label), row by row.
@@ -165,12 +103,6 @@ fn all_topic_buttons(catalog: &Catalog) -> Vec<(String, String)> {
     expected.sort_unstable();
     assert_eq!(ids, expected, "the shipped catalog changed");
     buttons
-}
-
-fn topic<'a>(catalog: &'a Catalog, id: &str) -> &'a Topic {
-    catalog
-        .find(id)
-        .unwrap_or_else(|| panic!("topic {id} not in the catalog"))
 }
 
 /// `message` (a channel message body or an interaction response's `data`) is the reviewed
@@ -242,17 +174,6 @@ fn assert_no_answer_menu(message: &Value, catalog: &Catalog, words: &str) {
     assert_eq!(message["allowed_mentions"], no_mentions(), "{message:#}");
 }
 
-/// An interaction callback's type and `data`.
-fn callback_data(callback: &RecordedRequest, kind: u64) -> &Value {
-    let body = callback.body();
-    assert_eq!(body["type"], kind, "callback type: {body:#}");
-    &body["data"]
-}
-
-fn is_ephemeral(data: &Value) -> bool {
-    data["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
-}
-
 fn message_reference_of(reply: &RecordedRequest, question: &FakeMessage) {
     let reference = &reply.body()["message_reference"];
     assert_eq!(
@@ -266,24 +187,6 @@ fn message_reference_of(reply: &RecordedRequest, question: &FakeMessage) {
         "{reference}"
     );
     assert_eq!(reference["fail_if_not_exists"], false, "{reference}");
-}
-
-/// Polls the captured logs (the handler logs after the HTTP response) until `needle` shows up.
-async fn wait_for_log(logs: &CapturedLogs, needle: &str, fake: &FakeDiscord) -> String {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        let text = logs.text();
-        if text.contains(needle) {
-            return text;
-        }
-        if tokio::time::Instant::now() > deadline {
-            panic!(
-                "no log line containing {needle:?}; logs:\n{text}\n{}",
-                fake.dump()
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }
 
 // =============================================================================================

@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
@@ -17,8 +16,6 @@ use serde_json::Value;
 
 use support::*;
 
-const T: Duration = Duration::from_secs(5);
-const EPHEMERAL: u64 = 1 << 6;
 const MANAGE_GUILD: &str = "32";
 /// A role the tests configure as `[moderation] role_ids`.
 const MODERATOR_ROLE: u64 = 777_000_000_000_000_001;
@@ -32,53 +29,25 @@ const NEW_DISCLAIMER_START: &str = "This is general information and not medical 
 // Helpers
 // =============================================================================================
 
-async fn capped(limit: Duration, fut: impl Future<Output = ()>) {
-    tokio::time::timeout(limit, fut)
-        .await
-        .unwrap_or_else(|_| panic!("test exceeded its {limit:?} cap"));
-}
-
-/// A fake, and our bot serving a fresh copy of the responses (returned; edit it freely).
+/// A fake, and our bot serving a fresh copy of the responses (returned; edit it freely). The
+/// shared [`support::setup`] with the bot's responses folder swapped for the copy.
 async fn setup(options: BotOptions) -> (FakeDiscord, RunningBot, tempfile::TempDir) {
     let responses = copy_responses();
-    let fake = FakeDiscord::start().await;
-    let bot = RunningBot::start(&fake, options.with_responses(responses.path())).await;
-    bot.wait_until_ready(&fake).await;
+    let (fake, bot) = support::setup(options.with_responses(responses.path())).await;
     (fake, bot, responses)
-}
-
-async fn finish(fake: FakeDiscord, bot: RunningBot) {
-    fake.assert_no_unexpected_requests();
-    assert!(
-        bot.is_running(),
-        "the bot stopped by itself\n{}",
-        fake.dump()
-    );
-    bot.stop().await;
-    drop(fake);
 }
 
 fn admin() -> Invoker {
     Invoker::member(FakeUser::fresh("admin"), MANAGE_GUILD, &[])
 }
 
-fn member() -> Invoker {
-    Invoker::member(FakeUser::fresh("member"), MEMBER_PERMISSIONS, &[])
-}
-
 fn ask_car_t() -> FakeMessage {
-    FakeMessage::guild(
-        DEFAULT_CHANNEL_ID,
-        FakeUser::fresh("member"),
-        "what is car-t?",
-    )
+    in_channel("what is car-t?")
 }
 
 /// The embed of a channel reply.
 fn embed(reply: &RecordedRequest) -> &Value {
-    let embeds = reply.body()["embeds"].as_array().expect("embeds");
-    assert_eq!(embeds.len(), 1, "{:#}", reply.body());
-    &embeds[0]
+    the_embed(reply.body())
 }
 
 fn description(reply: &RecordedRequest) -> String {
@@ -112,17 +81,9 @@ async fn reload_as(fake: &FakeDiscord, invoker: Invoker) -> String {
     let command = FakeCommand::slash("reload", invoker);
     fake.send_event(&command);
     let callback = fake.wait_for_request(is_callback_for(command.id), T).await;
-    assert_eq!(
-        callback.body()["type"],
-        5,
-        "deferred: {:#}",
-        callback.body()
-    );
-    let flags = callback.body()["data"]["flags"].as_u64().unwrap_or(0);
-    assert_ne!(
-        flags & EPHEMERAL,
-        0,
-        "only the moderator sees it: {:#}",
+    assert!(
+        is_ephemeral(callback_data(&callback, 5)),
+        "deferred, and only the moderator sees it: {:#}",
         callback.body()
     );
     let path = original_response_path(&command);
@@ -130,11 +91,7 @@ async fn reload_as(fake: &FakeDiscord, invoker: Invoker) -> String {
         .wait_for_request(|r| r.is_exactly("PATCH", &path), T)
         .await;
     let body = edit.body();
-    assert_eq!(
-        body["allowed_mentions"],
-        serde_json::json!({ "parse": [], "users": [], "roles": [], "replied_user": false }),
-        "{body:#}"
-    );
+    assert_eq!(body["allowed_mentions"], no_mentions(), "{body:#}");
     let text = body["content"].as_str().expect("a text summary").to_owned();
     assert!(text.chars().count() <= 2000, "{}", text.len());
     text
@@ -146,13 +103,8 @@ async fn expect_refusal(fake: &FakeDiscord, invoker: Invoker, expected: &str) {
     fake.send_event(&command);
     let callback = fake.wait_for_request(is_callback_for(command.id), T).await;
     let body = callback.body();
-    assert_eq!(body["type"], 4, "an immediate message: {body:#}");
-    let data = &body["data"];
-    assert_ne!(
-        data["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
-        0,
-        "{body:#}"
-    );
+    let data = callback_data(&callback, 4); // an immediate message
+    assert!(is_ephemeral(data), "{body:#}");
     assert_eq!(data["content"], expected, "{body:#}");
     assert!(
         data["embeds"].as_array().is_none_or(Vec::is_empty),
@@ -165,19 +117,9 @@ async fn expect_refusal(fake: &FakeDiscord, invoker: Invoker, expected: &str) {
     );
 }
 
+/// The shared [`support::wait_for_log`], for tests that do not pass the fake along.
 async fn wait_for_log(logs: &CapturedLogs, needle: &str) -> String {
-    let deadline = tokio::time::Instant::now() + T;
-    loop {
-        let text = logs.text();
-        if text.contains(needle) {
-            return text;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no log line containing {needle:?}; logs:\n{text}"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_log_or(logs, needle, String::new).await
 }
 
 /// The command registrations the bot made since `mark`.
@@ -190,7 +132,7 @@ fn registrations(fake: &FakeDiscord, options: &BotOptions, mark: Mark) -> Vec<Re
 }
 
 fn live_car_t_label(bot: &RunningBot) -> String {
-    bot.live.current().find("car-t").unwrap().label.clone()
+    topic(&bot.live.current(), "car-t").label.clone()
 }
 
 // =============================================================================================

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
-use immunobot::config::{DiscordConfig, ModerationConfig, Secret};
+use immunobot::config::{Config, DiscordConfig, ModerationConfig, Secret};
 use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
 use immunobot::guard::PassiveScope;
 use tokio::task::JoinHandle;
@@ -99,18 +99,22 @@ pub struct BotOptions {
 }
 
 impl Default for BotOptions {
-    /// What `config.toml` defaults to: Message Content on, global commands, 500 chars, 5
-    /// responses per member per 30 s, passive answers everywhere; except the cooldown, off here.
+    /// What `config.toml` defaults to, taken from immunobot's own defaults (an empty config):
+    /// Message Content on, global commands, 500 chars, 5 responses per member per 30 s, passive
+    /// answers everywhere, no moderator roles; except the cooldown, off here.
     fn default() -> Self {
+        let defaults = Config::load(None, Some(BOT_TOKEN.to_owned()))
+            .expect("an empty config with a token is valid");
+        let discord = defaults.discord;
         BotOptions {
-            message_content: true,
-            guild_id: None,
-            max_passive_length: 500,
+            message_content: discord.message_content,
+            guild_id: discord.guild_id,
+            max_passive_length: discord.max_passive_length,
             cooldown: Duration::ZERO,
-            user_limit: immunobot::config::DEFAULT_USER_LIMIT,
-            user_limit_window: Duration::from_secs(immunobot::config::DEFAULT_USER_LIMIT_SECONDS),
-            passive: PassiveScope::everywhere(),
-            moderator_role_ids: Vec::new(),
+            user_limit: discord.user_limit,
+            user_limit_window: discord.user_limit_window,
+            passive: discord.passive,
+            moderator_role_ids: defaults.moderation.role_ids,
             responses: None,
         }
     }
