@@ -459,3 +459,42 @@ fn topic_files_that_would_not_be_read_are_reported_not_ignored() {
         "{warnings:#?}"
     );
 }
+
+#[test]
+fn a_topic_with_too_many_phrases_is_refused() {
+    let problems = problems(|dir| {
+        let many: Vec<String> = (0..201).map(|i| format!("\"what is car t {i}\"")).collect();
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "questions = [",
+            &format!("questions = [{},", many.join(", ")),
+        )
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("car-t.toml:") && p.contains("at most 200 per topic")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn near_duplicate_questions_in_two_topics_are_a_warning() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "questions = [",
+            "questions = [\"what is an cancer vaccine\",",
+        )
+    });
+    let catalog = result.expect("a near-duplicate is a warning, not an error");
+    let warnings: Vec<String> = catalog.warnings().iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("warning: question") && w.contains("very similar")),
+        "{warnings:?}"
+    );
+}

@@ -96,6 +96,27 @@ impl Catalog {
         validate::build(files, warnings, limits)
     }
 
+    /// Validates response files given as `(path relative to the responses folder, text)`, through
+    /// the same pipeline as [`Catalog::load`] minus the disk: no size cap and no UTF-8 check,
+    /// since the text is already a `&str`. For fuzzing and property tests, which would otherwise
+    /// write a temporary folder per input; the bot itself always loads from a
+    /// [`ResponseSource`].
+    #[doc(hidden)]
+    pub fn load_from_memory(
+        files: &[(&str, &str)],
+        limits: &ContentLimits,
+    ) -> Result<Catalog, LoadError> {
+        let files = files
+            .iter()
+            .map(|(relative, text)| source::SourceFile {
+                display: (*relative).to_string(),
+                relative: (*relative).to_string(),
+                text: (*text).to_string(),
+            })
+            .collect();
+        validate::build(files, Vec::new(), limits)
+    }
+
     pub(crate) fn from_parts(
         topics: Vec<Topic>,
         disclaimer: String,

@@ -32,6 +32,14 @@ pub struct ContentLimits {
 /// Similar questions in two topics above this similarity are reported as a warning.
 const SIMILAR_QUESTION: f64 = 0.92;
 
+/// Most terms, and most known questions, one topic may list. Real topics have a handful; the
+/// cap keeps a careless or hostile file from making every reload slow.
+pub const MAX_PHRASES_PER_TOPIC: usize = 200;
+
+/// Above this many questions in the whole catalog the similarity warning is skipped (it compares
+/// pairs), with a warning that says so.
+const MAX_COMPARED_QUESTIONS: usize = 5_000;
+
 /// `warnings` are what reading the files already found (files that are there but not read).
 pub(crate) fn build(
     files: Vec<SourceFile>,
@@ -355,6 +363,17 @@ fn check_topic(
                         format!("`[matching] {name}` is empty: list at least one"),
                     ));
                 }
+                if values.len() > MAX_PHRASES_PER_TOPIC {
+                    problems.push(Problem::error(
+                        &file.display,
+                        Some(table_line),
+                        format!(
+                            "`[matching] {name}` has {} entries; at most {MAX_PHRASES_PER_TOPIC} per topic",
+                            values.len()
+                        ),
+                    ));
+                    continue;
+                }
                 for value in values {
                     let line = line_at(value.span());
                     let text = value.into_inner();
@@ -572,7 +591,7 @@ fn check_shared_phrases(
 }
 
 fn check_similar_questions(topics: &[LocatedTopic], problems: &mut Vec<Problem>) {
-    let keyed: Vec<(usize, usize, String)> = topics
+    let mut keyed: Vec<(usize, usize, String, usize)> = topics
         .iter()
         .enumerate()
         .flat_map(|(topic_index, located)| {
@@ -582,12 +601,32 @@ fn check_similar_questions(topics: &[LocatedTopic], problems: &mut Vec<Problem>)
                 .iter()
                 .enumerate()
                 .map(move |(question_index, question)| {
-                    (topic_index, question_index, normalized_key(question))
+                    let key = normalized_key(question);
+                    let len = key.chars().count();
+                    (topic_index, question_index, key, len)
                 })
         })
         .collect();
-    for (i, (topic_a, question_a, key_a)) in keyed.iter().enumerate() {
-        for (topic_b, _, key_b) in &keyed[i + 1..] {
+    if keyed.len() > MAX_COMPARED_QUESTIONS {
+        problems.push(Problem::warning(
+            "topics/",
+            None,
+            format!(
+                "{} known questions: too many to compare for near-duplicates (at most {MAX_COMPARED_QUESTIONS})",
+                keyed.len()
+            ),
+        ));
+        return;
+    }
+    // Similarity 1 - d / longer >= SIMILAR_QUESTION needs lengths within that ratio, so after
+    // sorting by length each question is compared only with its near neighbours.
+    keyed.sort_by_key(|(_, _, _, len)| *len);
+    for (i, (topic_a, question_a, key_a, len_a)) in keyed.iter().enumerate() {
+        let longest = (*len_a as f64 / SIMILAR_QUESTION).floor() as usize;
+        for (topic_b, _, key_b, _) in keyed[i + 1..]
+            .iter()
+            .take_while(|(_, _, _, len_b)| *len_b <= longest)
+        {
             if topic_a == topic_b || key_a == key_b {
                 continue;
             }
