@@ -108,23 +108,33 @@ pub(crate) fn build(
 /// its follow-ups in the order it lists them, then anything left in file order. Menus and
 /// command choices use this order ("What is immunotherapy?" before the therapies).
 fn reading_order(topics: Vec<Topic>) -> Vec<Topic> {
+    let position: HashMap<&str, usize> = topics
+        .iter()
+        .enumerate()
+        .map(|(index, topic)| (topic.id.as_str(), index))
+        .collect();
+    let mut placed = vec![false; topics.len()];
     let mut order: Vec<usize> = Vec::with_capacity(topics.len());
-    let position = |id: &str| topics.iter().position(|t| t.id == id);
+    let mut place = |index: usize, order: &mut Vec<usize>| {
+        if !std::mem::replace(&mut placed[index], true) {
+            order.push(index);
+        }
+    };
     for (index, topic) in topics.iter().enumerate() {
-        if topic.excerpt_of.is_some() || order.contains(&index) {
+        if topic.excerpt_of.is_some() {
             continue;
         }
-        order.push(index);
-        for follow_up in topic.follow_ups.iter().filter_map(|id| position(id)) {
-            if !order.contains(&follow_up) {
-                order.push(follow_up);
-            }
+        place(index, &mut order);
+        for follow_up in topic
+            .follow_ups
+            .iter()
+            .filter_map(|id| position.get(id.as_str()))
+        {
+            place(*follow_up, &mut order);
         }
     }
     for index in 0..topics.len() {
-        if !order.contains(&index) {
-            order.push(index);
-        }
+        place(index, &mut order);
     }
     let mut slots: Vec<Option<Topic>> = topics.into_iter().map(Some).collect();
     order

@@ -260,18 +260,17 @@ impl Matcher {
             return;
         }
         let ids: Vec<u32> = words.iter().map(|word| self.vocab_id(word)).collect();
-        if self
-            .terms
-            .iter()
-            .any(|term| term.topic == topic && term.words == ids)
-        {
+        // Only terms with the same first word can be the same term: a short list, so building
+        // stays linear in the number of terms.
+        let same_start = self.terms_by_first_word.entry(ids[0]).or_default();
+        let terms = &self.terms;
+        if same_start.iter().any(|&id| {
+            let term = &terms[id as usize];
+            term.topic == topic && term.words == ids
+        }) {
             return;
         }
-        let term_id = self.terms.len() as u32;
-        self.terms_by_first_word
-            .entry(ids[0])
-            .or_default()
-            .push(term_id);
+        same_start.push(self.terms.len() as u32);
         self.terms.push(Term { topic, words: ids });
     }
 
