@@ -69,6 +69,8 @@ fn plain_questions_route_to_their_topic() {
         ("CAR T therapy explained?", CAR_T),
         ("what do monoclonal antibodies target?", MAB),
         ("mabs??", MAB),
+        ("can someone explian immunotherapy", IMMUNO),
+        ("so what's this immunotherapy thing?", IMMUNO),
         (
             "what is the mechanism of action of monoclonal antibodies?",
             MAB,

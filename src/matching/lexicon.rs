@@ -13,6 +13,8 @@ pub const DEFINITION_WORDS: &[&str] = &[
     "explain", "explanation", "define", "definition", "meaning", "mean", "means", "describe",
     "eli5", "understand", "overview", "basics", "101", "intro", "introduction", "exist", "exists",
     "explained",
+    // Common misspellings of the words above: listed, never guessed.
+    "explian", "expalin", "explane", "explin", "defintion", "definiton", "defenition",
 ];
 
 /// Word pairs that ask for an explanation.
