@@ -213,6 +213,8 @@ fn questions_about_aspects_the_text_does_not_cover_stay_silent() {
         ("what's new with car-t?", SILENT),
         ("what is pseudoprogression on immunotherapy?", SILENT),
         ("what is colitis from checkpoint inhibitors", SILENT),
+        ("what is allergy immunotherapy?", SILENT),
+        ("what is a monoclonal antibody test?", SILENT),
     ]);
 }
 

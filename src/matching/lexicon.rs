@@ -74,6 +74,8 @@ pub const ASPECT_WORDS: &[&str] = &[
     "fatigue", "diarrhea", "diarrhoea", "nausea", "nauseous", "vomit", "vomiting", "rash", "pain",
     "painful", "hurt", "hurts", "itchy", "fever", "hair", "thyroid", "cause", "causes", "crs",
     "weight", "allergic", "interaction", "interactions",
+    // other uses of the same words: allergy immunotherapy, antibody tests
+    "allergy", "allergies", "allergen", "allergens", "test", "testing",
     // cost and coverage
     "cost", "costs", "price", "pricing", "expensive", "cheap", "afford", "affordable", "pay",
     "paid", "insurance", "insurer", "insured", "covered", "coverage", "medicare", "medicaid",
