@@ -167,36 +167,34 @@ impl Handler {
             }
             _ => None,
         };
-        let mut ticket: Option<Ticket<'_>> = None;
-        let mut counted = false;
-        if let Some((cooldown, guild, topic)) = &cooled {
-            let now = Instant::now();
-            // Looked at before the per-user limit, so that a silence costs the member nothing;
-            // claimed after it, so that a member over the limit never holds the slot.
-            let mut earlier = cooldown.earlier(channel, topic, now);
-            if earlier.is_none() {
-                if !self.user_may(user) {
-                    debug!(user, channel, "over the per-user limit; message ignored");
-                    return;
-                }
-                counted = true;
-                match cooldown.claim(channel, topic, msg.id.get(), now) {
-                    Claim::Granted(granted) => ticket = Some(granted),
-                    Claim::Cooling(raced) => earlier = Some(raced),
-                }
-            }
-            if let Some(earlier) = earlier {
-                if addressing == Addressing::Passive {
-                    debug!(channel, topic, "answered here a moment ago; staying silent");
-                    return;
-                }
-                // Asked directly: not silence, but no second copy of the answer either.
-                reply = pointer(*guild, channel, earlier);
-            }
+        let now = Instant::now();
+        let mut earlier = cooled
+            .as_ref()
+            .and_then(|(cooldown, _, topic)| cooldown.earlier(channel, topic, now));
+        // A silence costs the member nothing, so it is decided before the per-user limit.
+        if earlier.is_some() && addressing == Addressing::Passive {
+            debug!(channel, "answered here a moment ago; staying silent");
+            return;
         }
-        if !counted && !self.user_may(user) {
+        if !self.user_may(user) {
             debug!(user, channel, "over the per-user limit; message ignored");
             return;
+        }
+        // Claimed only now, so that a member over the limit never holds the slot.
+        let mut ticket: Option<Ticket<'_>> = None;
+        if let (None, Some((cooldown, _, topic))) = (earlier, &cooled) {
+            match cooldown.claim(channel, topic, msg.id.get(), now) {
+                Claim::Granted(granted) => ticket = Some(granted),
+                Claim::Cooling(raced) => earlier = Some(raced),
+            }
+        }
+        if let (Some(earlier), Some((_, guild, _))) = (earlier, &cooled) {
+            if addressing == Addressing::Passive {
+                debug!(channel, "answered here a moment ago; staying silent");
+                return;
+            }
+            // Asked directly: not silence, but no second copy of the answer either.
+            reply = pointer(*guild, channel, earlier);
         }
         let mut reference = MessageReference::from(msg);
         // The question may be deleted before the answer arrives; answer anyway.
