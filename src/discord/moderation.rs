@@ -14,8 +14,9 @@ use tracing::{info, warn};
 
 use super::limits::MESSAGE_CONTENT;
 use super::reload::{Reloader, Trigger};
-use super::render::no_mentions;
+use super::render::{interaction_message, no_mentions};
 use crate::catalog::{LoadError, Problem, ReloadSummary, ResponseSource};
+use crate::reply::Reply;
 
 /// The moderator's own words. Fixed and kind.
 pub mod words {
@@ -90,11 +91,8 @@ pub(super) async fn on_reload(
             } else {
                 words::NOT_A_MODERATOR
             };
-            let refusal = CreateInteractionResponseMessage::new()
-                .content(text)
-                .ephemeral(true)
-                .allowed_mentions(no_mentions());
-            let response = CreateInteractionResponse::Message(refusal);
+            let response =
+                CreateInteractionResponse::Message(interaction_message(&Reply::notice(text)));
             if let Err(err) = command.create_response(&ctx.http, response).await {
                 warn!(error = %err, "could not refuse /reload");
             }
