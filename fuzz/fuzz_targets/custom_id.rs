@@ -3,21 +3,11 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
 use immunobot::action::{Action, MAX_ID_LEN};
 use immunobot::bot;
-use immunobot::catalog::{is_valid_topic_id, Catalog, ResponseSource};
-use immunobot::discord::CONTENT_LIMITS;
+use immunobot::catalog::is_valid_topic_id;
+use immunobot_fuzz::shipped_catalog;
 use libfuzzer_sys::fuzz_target;
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::load(&ResponseSource::Embedded, &CONTENT_LIMITS)
-            .expect("the built-in responses load")
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -30,6 +20,8 @@ fuzz_target!(|data: &[u8]| {
         Action::parse(&format!("ib1:topic:{text}")).is_ok(),
         is_valid_topic_id(&text)
     );
-    let reply = bot::reply_to_button(catalog(), &text);
-    assert!(reply.topic().is_none_or(|id| catalog().find(id).is_some()));
+    let reply = bot::reply_to_button(shipped_catalog(), &text);
+    assert!(reply
+        .topic()
+        .is_none_or(|id| shipped_catalog().find(id).is_some()));
 });

@@ -8,27 +8,15 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
 use immunobot::bot;
-use immunobot::catalog::{Catalog, ResponseSource};
-use immunobot::discord::CONTENT_LIMITS;
 use immunobot::matching::{Addressing, Verdict, ANSWER_THRESHOLD};
 use immunobot::reply::ReplyKind;
+use immunobot_fuzz::shipped_catalog;
 use libfuzzer_sys::fuzz_target;
-
-/// The shipped responses, as built into the library, loaded once for the whole run.
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        Catalog::load(&ResponseSource::Embedded, &CONTENT_LIMITS)
-            .expect("the built-in responses load")
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let catalog = catalog();
+    let catalog = shipped_catalog();
     for addressing in [Addressing::Passive, Addressing::Direct] {
         let assessment = catalog.matcher().assess(&text, addressing);
         assert!(
