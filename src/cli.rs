@@ -154,8 +154,17 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let report = eval::evaluate(&catalog, &text)
-                .map_err(|err| anyhow::anyhow!("{}: {err}", file.display()))?;
+            let report = eval::evaluate(&catalog, &text).map_err(|problems| {
+                let shown: Vec<String> = problems
+                    .iter()
+                    .map(|problem| format!("{}: {problem}", file.display()))
+                    .collect();
+                anyhow::anyhow!(
+                    "{} problem(s) in the labelled file:\n{}",
+                    shown.len(),
+                    shown.join("\n")
+                )
+            })?;
             print!("{}", report.render());
             Ok(ExitCode::SUCCESS)
         }
@@ -200,7 +209,14 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
         if input.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        let text = String::from_utf8_lossy(&line);
+        let lossy;
+        let text = match std::str::from_utf8(&line) {
+            Ok(text) => text,
+            Err(_) => {
+                lossy = String::from_utf8_lossy(&line);
+                &lossy
+            }
+        };
         let text = text.trim_end_matches(['\n', '\r']);
         let assessment = catalog.matcher().assess(text, Addressing::Passive);
         if assessment.reason == crate::matching::Reason::NoTopic {

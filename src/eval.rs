@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
+use crate::labelled;
 use crate::matching::{Addressing, Reason};
 
 /// One labelled message and what the matcher made of it.
@@ -34,7 +35,7 @@ impl Report {
         self.outcomes.len()
     }
 
-    pub fn accuracy(&self) -> f64 {
+    pub fn accuracy(&self) -> Option<f64> {
         ratio(
             self.outcomes.iter().filter(|o| o.is_correct()).count(),
             self.total(),
@@ -42,7 +43,7 @@ impl Report {
     }
 
     /// Of the answers given, how many were right.
-    pub fn precision(&self) -> f64 {
+    pub fn precision(&self) -> Option<f64> {
         let answered = self.outcomes.iter().filter(|o| o.got.is_some());
         let (right, all) = answered.fold((0, 0), |(right, all), o| {
             (right + usize::from(o.is_correct()), all + 1)
@@ -51,7 +52,7 @@ impl Report {
     }
 
     /// Of the messages that should be answered, how many were answered right.
-    pub fn recall(&self) -> f64 {
+    pub fn recall(&self) -> Option<f64> {
         let wanted = self.outcomes.iter().filter(|o| o.expected.is_some());
         let (right, all) = wanted.fold((0, 0), |(right, all), o| {
             (right + usize::from(o.is_correct()), all + 1)
@@ -60,7 +61,7 @@ impl Report {
     }
 
     /// Of the messages that should get silence, how many got an answer.
-    pub fn false_answer_rate(&self) -> f64 {
+    pub fn false_answer_rate(&self) -> Option<f64> {
         let silent = self.outcomes.iter().filter(|o| o.expected.is_none());
         let (answered, all) = silent.fold((0, 0), |(answered, all), o| {
             (answered + usize::from(o.got.is_some()), all + 1)
@@ -79,13 +80,13 @@ impl Report {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "messages:          {}", self.total());
-        let _ = writeln!(out, "accuracy:          {:.3}", self.accuracy());
-        let _ = writeln!(out, "precision:         {:.3}", self.precision());
-        let _ = writeln!(out, "recall:            {:.3}", self.recall());
+        let _ = writeln!(out, "accuracy:          {}", rate(self.accuracy()));
+        let _ = writeln!(out, "precision:         {}", rate(self.precision()));
+        let _ = writeln!(out, "recall:            {}", rate(self.recall()));
         let _ = writeln!(
             out,
-            "false answers:     {:.3} (of messages labelled none)",
-            self.false_answer_rate()
+            "false answers:     {} (of messages labelled none)",
+            rate(self.false_answer_rate())
         );
         let _ = writeln!(out, "wrong-topic:       {}", self.wrong_topic());
         let mistakes: Vec<&Outcome> = self.outcomes.iter().filter(|o| !o.is_correct()).collect();
@@ -106,47 +107,54 @@ impl Report {
     }
 }
 
-fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        1.0
-    } else {
-        part as f64 / whole as f64
-    }
+/// A rate with nothing behind it is not a perfect score: it is not available.
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Evaluates a TSV text. A first line `label<TAB>message` is taken as a header.
-pub fn evaluate(catalog: &Catalog, tsv: &str) -> Result<Report, String> {
+fn rate(value: Option<f64>) -> String {
+    value.map_or_else(|| "n/a".to_string(), |v| format!("{v:.3}"))
+}
+
+/// Evaluates a TSV text (see [`crate::labelled`]). Every malformed line and unknown label is
+/// reported, one message each.
+pub fn evaluate(catalog: &Catalog, tsv: &str) -> Result<Report, Vec<String>> {
+    let (lines, malformed) = labelled::parse(tsv);
+    let mut problems: Vec<String> = malformed.iter().map(ToString::to_string).collect();
     let mut report = Report::default();
-    for (index, line) in tsv.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty()
-            || line.starts_with('#')
-            || (index == 0 && line == "label\tmessage")
-        {
-            continue;
-        }
-        let (label, message) = line
-            .split_once('\t')
-            .ok_or_else(|| format!("line {}: expected `label<TAB>message`", index + 1))?;
-        let expected = match label.trim() {
+    for line in lines {
+        let expected = match line.label {
             "none" => None,
-            id => Some(
-                catalog
-                    .find(id)
-                    .ok_or_else(|| format!("line {}: `{id}` is not a topic", index + 1))?
-                    .id
-                    .clone(),
-            ),
+            id => match catalog.find(id) {
+                Some(topic) => Some(topic.id.clone()),
+                None => {
+                    problems.push(format!(
+                        "line {}: `{id}` is not a topic (or `none`)",
+                        line.line
+                    ));
+                    continue;
+                }
+            },
         };
-        let assessment = catalog.matcher().assess(message, Addressing::Passive);
+        let assessment = catalog.matcher().assess(line.message, Addressing::Passive);
         report.outcomes.push(Outcome {
-            line: index + 1,
-            message: message.to_string(),
+            line: line.line,
+            message: line.message.to_string(),
             expected,
             got: assessment.answer().map(|i| catalog.topic(i).id.clone()),
             score: assessment.score,
             reason: assessment.reason,
         });
     }
-    Ok(report)
+    if problems.is_empty() {
+        Ok(report)
+    } else {
+        problems.sort_by_key(|p| {
+            p.trim_start_matches("line ")
+                .split(':')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+        });
+        Err(problems)
+    }
 }

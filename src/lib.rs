@@ -21,6 +21,7 @@ pub mod console;
 pub mod discord;
 pub mod eval;
 pub mod guard;
+pub mod labelled;
 pub mod matching;
 pub mod reply;
 pub mod watch;

@@ -5,6 +5,7 @@
 
 use crate::action::Action;
 use crate::catalog::{Catalog, Topic};
+use crate::matching::TopicIndex;
 
 /// Who sees a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +62,21 @@ pub mod words {
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
 }
 
+/// The words that introduce who reviewed an answer.
+const REVIEWED_BY: &str = "Medically reviewed by ";
+
+/// Characters the provenance wording adds around the reviewer and the date: the catalog's
+/// limits check uses it, so that every provenance line fits where the adapter shows it.
+pub const PROVENANCE_WORDING_LEN: usize = REVIEWED_BY.len() + " ()".len();
+
+/// The provenance line shown with every answer: who reviewed it, and when if known.
+pub fn provenance(topic: &Topic) -> String {
+    match &topic.reviewed_on {
+        Some(date) => format!("{REVIEWED_BY}{} ({date})", topic.reviewer),
+        None => format!("{REVIEWED_BY}{}", topic.reviewer),
+    }
+}
+
 impl Reply {
     /// The reviewed answer of `topic`, with provenance, disclaimer and follow-up buttons.
     pub fn answer(catalog: &Catalog, topic: &Topic) -> Reply {
@@ -85,7 +101,7 @@ impl Reply {
             },
             title: Some(topic.title.clone()),
             body: topic.body.clone(),
-            provenance: Some(topic.provenance()),
+            provenance: Some(provenance(topic)),
             disclaimer: Some(catalog.disclaimer().to_string()),
             buttons,
             visibility: Visibility::Public,
@@ -97,7 +113,7 @@ impl Reply {
         catalog: &Catalog,
         kind: ReplyKind,
         text: &str,
-        topics: impl IntoIterator<Item = usize>,
+        topics: impl IntoIterator<Item = TopicIndex>,
     ) -> Reply {
         Reply {
             kind,
@@ -119,7 +135,7 @@ impl Reply {
             catalog,
             ReplyKind::NoAnswer,
             text,
-            0..catalog.topics().len(),
+            (0..catalog.topics().len()).map(TopicIndex::new),
         )
     }
 

@@ -88,7 +88,7 @@ fn the_immunotherapy_answer_is_the_reviewed_text_verbatim() {
     assert_eq!(topic.title, IMMUNOTHERAPY_TITLE);
     assert_eq!(topic.reviewer, REVIEWER);
     assert_eq!(
-        topic.provenance(),
+        immunobot::reply::provenance(topic),
         "Medically reviewed by SecondMedic medical review team"
     );
 }

@@ -319,19 +319,143 @@ fn scores_are_in_range_and_answers_score_above_silence() {
 }
 
 #[test]
-fn huge_and_odd_input_is_handled_quickly_and_without_an_answer() {
+fn huge_and_odd_input_is_read_within_bounds_and_never_misanswered() {
+    use immunobot::matching::normalize::{normalize, MAX_SCANNED_BYTES, MAX_TOKENS};
     let catalog = catalog();
-    let inputs = [
+    let garbage = [
         "a".repeat(100_000),
-        "what is immunotherapy? ".repeat(5_000) + &"x".repeat(10),
         "Z\u{0351}\u{0352}\u{0353}a\u{0354}\u{0355}l\u{0356}g\u{0357}o".repeat(5_000),
         "\u{202E}\u{200F}".repeat(10_000),
         "😀".repeat(20_000),
-        "```\n".to_string() + &"let x = 1;\n".repeat(5_000) + "```",
+        "```\n".to_string() + &"print('what is immunotherapy')\n".repeat(5_000) + "```",
         "<@1> ".repeat(10_000),
+        "\"what is CAR-T?\" ".repeat(5_000),
     ];
-    for input in &inputs {
-        let assessment = catalog.matcher().assess(input, Addressing::Passive);
-        assert!((0.0..=1.0).contains(&assessment.score));
+    let question = "what is immunotherapy? ".repeat(5_000);
+    for input in garbage.iter().chain([&question]) {
+        // Bounded work: at most so many words are read, and nothing past the scanned prefix
+        // changes the outcome.
+        assert!(normalize(input).tokens.len() <= MAX_TOKENS);
+        let mut end = MAX_SCANNED_BYTES.min(input.len());
+        while !input.is_char_boundary(end) {
+            end -= 1;
+        }
+        let whole = catalog.matcher().assess(input, Addressing::Passive);
+        let prefix = catalog.matcher().assess(&input[..end], Addressing::Passive);
+        assert_eq!(whole, prefix, "{:?}", &input[..40.min(input.len())]);
     }
+    for input in &garbage {
+        let assessment = catalog.matcher().assess(input, Addressing::Passive);
+        assert_ne!(
+            assessment.verdict,
+            Verdict::Answer,
+            "{:?} was answered",
+            &input[..40.min(input.len())]
+        );
+    }
+    // A long message made of one clear question is still that question.
+    let repeated = catalog.matcher().assess(&question, Addressing::Passive);
+    assert_eq!(
+        repeated.answer().map(|i| catalog.topic(i).id.as_str()),
+        Some("immunotherapy")
+    );
+}
+
+#[test]
+fn context_around_a_clear_question_does_not_silence_it() {
+    check_table(&[
+        (
+            "long week at the clinic lol. anyway, what is immunotherapy?",
+            IMMUNO,
+        ),
+        (
+            "what is CAR-T? my sister's doctor thinks she is a candidate",
+            CAR_T,
+        ),
+        (
+            "sorry for the wall of text earlier! what are monoclonal antibodies?",
+            MAB,
+        ),
+        (
+            "the trial nurse mentioned checkpoint inhibitors. what are they?",
+            CHECKPOINT,
+        ),
+        (
+            "cancer vaccines - what are they exactly? reading about them at 3am",
+            VACCINE,
+        ),
+        (
+            "heard about immunotherapy at the hospital today, what does it mean?",
+            IMMUNO,
+        ),
+        (
+            "my dad is on checkpoint inhibitors. what is CAR-T though?",
+            CAR_T,
+        ),
+    ]);
+}
+
+#[test]
+fn an_aspect_inside_the_question_still_silences_it() {
+    check_table(&[
+        ("what is immunotherapy, and is it safe?", SILENT),
+        (
+            "the doctor mentioned CAR-T side effects. what are they?",
+            SILENT,
+        ),
+        ("what do immunotherapy nurses do?", SILENT),
+        ("what are car-t side effects", SILENT),
+        ("what was immunotherapy like for you?", SILENT),
+    ]);
+}
+
+#[test]
+fn ordinary_requests_abbreviations_and_slang_are_understood() {
+    check_table(&[
+        ("can someone break down how cancer vaccines work", VACCINE),
+        ("give me a rundown of checkpoint inhibitors", CHECKPOINT),
+        ("ICIs - what are they?", CHECKPOINT),
+        ("what's immuno exactly?", IMMUNO),
+        ("cancer vax?? what is that", VACCINE),
+        ("what is a vaccine against tumours", VACCINE),
+        ("what does CAR-T mean when it comes to leukaemia?", CAR_T),
+        ("immunotherapy definition pls", IMMUNO),
+    ]);
+}
+
+#[test]
+fn reports_quotes_and_code_are_not_requests() {
+    check_table(&[
+        ("our group chat covered what CAR-T is yesterday", SILENT),
+        ("the FAQ explains what checkpoint inhibitors are", SILENT),
+        (
+            "my nurse said \"what is immunotherapy\" is the top question she gets",
+            SILENT,
+        ),
+        (
+            "I already know what monoclonal antibodies are, thanks",
+            SILENT,
+        ),
+        (
+            "not asking what cancer vaccines are, I want trial names",
+            SILENT,
+        ),
+        ("```grep \"what is CAR-T\" faq.md```", SILENT),
+        (
+            "the bot's explanation of checkpoint inhibitors was great",
+            SILENT,
+        ),
+    ]);
+}
+
+#[test]
+fn other_things_that_share_a_name_are_not_answered() {
+    check_table(&[
+        ("what is bee venom immunotherapy?", SILENT),
+        ("what is immunotherapy for hay fever?", SILENT),
+        ("what is a monoclonal gammopathy?", SILENT),
+        ("what is a CART decision tree?", SILENT),
+        ("what is a checkpoint in tensorflow?", SILENT),
+        ("what is an immune response?", SILENT),
+    ]);
 }

@@ -3,6 +3,7 @@
 
 pub(crate) const FILES: &[(&str, &str)] = &[
     ("catalog.toml", include_str!("../../responses/catalog.toml")),
+    ("language.toml", super::language::BUILT_IN),
     (
         "topics/cancer-vaccines.toml",
         include_str!("../../responses/topics/cancer-vaccines.toml"),

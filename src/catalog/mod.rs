@@ -8,6 +8,7 @@
 //! A built catalog is immutable. Reloading builds a new one and swaps it in (see [`CatalogHandle`]).
 
 mod embedded;
+mod language;
 mod problem;
 mod raw;
 mod source;
@@ -18,10 +19,10 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 
-use crate::matching::Matcher;
+use crate::matching::{AnswerSpec, Language, Matcher, SubjectIndex, SubjectSpec, TopicIndex};
 
 pub use problem::{LoadError, Problem, Severity};
-pub use source::{ResponseSource, MAX_FILE_BYTES};
+pub use source::{ResponseSource, LANGUAGE_FILE, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};
 
 /// A topic id such as `car-t`: lowercase ASCII letters, digits and single dashes.
@@ -48,24 +49,22 @@ pub struct Topic {
     pub reviewed_on: Option<String>,
     /// The topic whose reviewed body this one is an excerpt of, if any.
     pub excerpt_of: Option<TopicId>,
+    /// The kind of question the body answers, as declared in the language file; empty for the
+    /// plain request's kind ("what is it").
+    pub kind: String,
+    /// The topic whose subject this one answers about (its terms find this answer too); `None`
+    /// when the topic names its own subject with `terms`.
+    pub subject: Option<TopicId>,
     /// Topics offered as buttons under the answer, in order.
     pub follow_ups: Vec<TopicId>,
     /// Names and spellings that identify the topic in a message.
     pub terms: Vec<String>,
     /// Known phrasings of the question this topic answers.
     pub questions: Vec<String>,
+    /// Words that show the subject's name means something else ("venom", "gammopathy").
+    pub other_senses: Vec<String>,
     /// The file the topic came from, relative to the responses folder.
     pub file: String,
-}
-
-impl Topic {
-    /// The provenance line shown with every answer.
-    pub fn provenance(&self) -> String {
-        match &self.reviewed_on {
-            Some(date) => format!("Medically reviewed by {} ({date})", self.reviewer),
-            None => format!("Medically reviewed by {}", self.reviewer),
-        }
-    }
 }
 
 /// A message-to-topic example that the catalog promises to route correctly.
@@ -82,7 +81,7 @@ pub struct Example {
 #[derive(Debug)]
 pub struct Catalog {
     topics: Vec<Topic>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, TopicIndex>,
     disclaimer: String,
     examples: Vec<Example>,
     matcher: Matcher,
@@ -122,15 +121,16 @@ impl Catalog {
         disclaimer: String,
         examples: Vec<Example>,
         warnings: Vec<Problem>,
+        language: Language,
     ) -> Catalog {
         let mut by_id = HashMap::new();
         for (index, topic) in topics.iter().enumerate() {
-            by_id.insert(topic.id.clone(), index);
+            by_id.insert(topic.id.clone(), TopicIndex::new(index));
             for alias in &topic.id_aliases {
-                by_id.insert(alias.clone(), index);
+                by_id.insert(alias.clone(), TopicIndex::new(index));
             }
         }
-        let matcher = Matcher::build(&topics, |id| by_id.get(id).copied());
+        let matcher = build_matcher(&topics, &by_id, language);
         Catalog {
             topics,
             by_id,
@@ -145,16 +145,16 @@ impl Catalog {
         &self.topics
     }
 
-    pub fn topic(&self, index: usize) -> &Topic {
-        &self.topics[index]
+    pub fn topic(&self, index: TopicIndex) -> &Topic {
+        &self.topics[index.get()]
     }
 
     /// Finds a topic by id or id alias.
     pub fn find(&self, id: &str) -> Option<&Topic> {
-        self.index_of(id).map(|index| &self.topics[index])
+        self.index_of(id).map(|index| self.topic(index))
     }
 
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub fn index_of(&self, id: &str) -> Option<TopicIndex> {
         self.by_id.get(id).copied()
     }
 
@@ -180,6 +180,56 @@ impl Catalog {
     pub fn question_count(&self) -> usize {
         self.topics.iter().map(|topic| topic.questions.len()).sum()
     }
+}
+
+/// The matcher's view of the topics: each topic without a `subject` names a subject by its
+/// terms; each topic is one answer, of its kind, about its own subject or the one it names.
+fn build_matcher(
+    topics: &[Topic],
+    by_id: &HashMap<String, TopicIndex>,
+    language: Language,
+) -> Matcher {
+    let mut subject_of_topic: Vec<Option<SubjectIndex>> = vec![None; topics.len()];
+    let mut owners = Vec::new();
+    for (index, topic) in topics.iter().enumerate() {
+        if topic.subject.is_none() {
+            subject_of_topic[index] = Some(SubjectIndex::new(owners.len()));
+            owners.push(index);
+        }
+    }
+    let subject_named = |id: &str| {
+        by_id
+            .get(id)
+            .and_then(|&index| subject_of_topic[index.get()])
+    };
+    let subjects: Vec<SubjectSpec> = owners
+        .iter()
+        .map(|&index| {
+            let topic = &topics[index];
+            SubjectSpec {
+                terms: &topic.terms,
+                other_senses: &topic.other_senses,
+                parent: topic.excerpt_of.as_deref().and_then(subject_named),
+            }
+        })
+        .collect();
+    let definition = language.definition();
+    let answers: Vec<AnswerSpec> = topics
+        .iter()
+        .enumerate()
+        .filter_map(|(index, topic)| {
+            let subject = match &topic.subject {
+                Some(id) => subject_named(id)?,
+                None => subject_of_topic[index]?,
+            };
+            Some(AnswerSpec {
+                subject,
+                kind: language.kind(&topic.kind).unwrap_or(definition),
+                questions: &topic.questions,
+            })
+        })
+        .collect();
+    Matcher::build(&subjects, &answers, language)
 }
 
 /// The live catalog, shared by every handler. Readers take a snapshot with [`CatalogHandle::current`]

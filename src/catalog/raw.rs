@@ -28,6 +28,10 @@ pub(crate) struct RawTopic {
     pub reviewer: Option<Spanned<String>>,
     pub reviewed_on: Option<Spanned<String>>,
     pub excerpt_of: Option<Spanned<String>>,
+    /// The kind of question the body answers (`definition` when absent).
+    pub kind: Option<Spanned<String>>,
+    /// Another topic whose subject this one answers about (its terms are that topic's).
+    pub subject: Option<Spanned<String>>,
     #[serde(default)]
     pub follow_ups: Vec<Spanned<String>>,
     pub body: Option<Spanned<String>>,
@@ -41,6 +45,81 @@ pub(crate) struct RawMatching {
     pub terms: Vec<Spanned<String>>,
     #[serde(default)]
     pub questions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub other_senses: Vec<Spanned<String>>,
+}
+
+/// `responses/language.toml`: how members ask, in one language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLanguage {
+    pub request: RawRequest,
+    pub context: RawContext,
+    pub report: RawReport,
+    #[serde(default)]
+    pub kinds: Vec<Spanned<RawKind>>,
+}
+
+type Phrases = Vec<Spanned<String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRequest {
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub what: Phrases,
+    #[serde(default)]
+    pub after_what: Phrases,
+    #[serde(default)]
+    pub after_what_name: Phrases,
+    #[serde(default)]
+    pub how: Phrases,
+    #[serde(default)]
+    pub how_mechanism: Phrases,
+    #[serde(default)]
+    pub how_personal: Phrases,
+    #[serde(default)]
+    pub relation: Phrases,
+    #[serde(default)]
+    pub frame: Phrases,
+    #[serde(default)]
+    pub generic_heads: Phrases,
+    #[serde(default)]
+    pub phrases: Phrases,
+    #[serde(default)]
+    pub nouns: Phrases,
+    #[serde(default)]
+    pub question_starts: Phrases,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawContext {
+    #[serde(default)]
+    pub filler: Phrases,
+    #[serde(default)]
+    pub pronouns: Phrases,
+    #[serde(default)]
+    pub possessives: Phrases,
+    #[serde(default)]
+    pub neutral: Phrases,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReport {
+    #[serde(default)]
+    pub phrases: Phrases,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawKind {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub framing: bool,
+    #[serde(default)]
+    pub cues: Phrases,
 }
 
 /// Parses one file, turning a TOML or shape error into a located problem.

@@ -19,6 +19,9 @@ pub const MAX_FILES: usize = 2_000;
 
 /// The settings file at the top of a responses folder.
 pub const CATALOG_FILE: &str = "catalog.toml";
+/// The words and phrasings the matcher reads messages with (optional: the built-in English is
+/// used when a folder has none).
+pub const LANGUAGE_FILE: &str = "language.toml";
 /// The folder of topic files inside a responses folder.
 pub const TOPICS_DIR: &str = "topics";
 /// The optional table of routing examples inside a responses folder.
@@ -88,6 +91,9 @@ fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
     }
 
     let mut paths = vec![dir.join(CATALOG_FILE)];
+    if dir.join(LANGUAGE_FILE).exists() {
+        paths.push(dir.join(LANGUAGE_FILE));
+    }
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let topics_dir = dir.join(TOPICS_DIR);

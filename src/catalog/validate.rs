@@ -6,11 +6,14 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::language::check_language_file;
 use super::problem::{line_of, LoadError, Problem};
 use super::raw::{self, RawCatalog, RawTopic};
-use super::source::{SourceFile, CATALOG_FILE, EXAMPLES_FILE};
+use super::source::{SourceFile, CATALOG_FILE, EXAMPLES_FILE, LANGUAGE_FILE};
 use super::{Catalog, Example, Topic, MAX_TOPIC_ID_LEN};
+use crate::matching::language::check_phrase;
 use crate::matching::normalize::normalized_key;
+use crate::matching::Language;
 
 /// Size limits that content must respect so every reply can be delivered. The adapter that knows
 /// the platform supplies the numbers (`discord::CONTENT_LIMITS`).
@@ -19,6 +22,8 @@ pub struct ContentLimits {
     pub title: usize,
     pub body: usize,
     pub provenance: usize,
+    /// Characters the reply's provenance wording adds around the reviewer and date.
+    pub provenance_wording: usize,
     pub disclaimer: usize,
     /// Everything one reply shows together: title, body, provenance and disclaimer.
     pub reply_total: usize,
@@ -50,10 +55,13 @@ pub(crate) fn build(
     let mut disclaimer = None;
     let mut located_topics = Vec::new();
     let mut examples_file = None;
+    let mut language_file = None;
 
     for file in &files {
         if file.relative == CATALOG_FILE {
             disclaimer = check_catalog_file(file, limits, &mut problems);
+        } else if file.relative == LANGUAGE_FILE {
+            language_file = Some(file);
         } else if file.relative == EXAMPLES_FILE {
             examples_file = Some(file);
         } else {
@@ -82,6 +90,10 @@ pub(crate) fn build(
         ));
     }
 
+    let language = check_language_file(language_file, &mut problems);
+    if let Some(language) = &language {
+        check_kinds(&located_topics, language, &mut problems);
+    }
     check_cross_references(&located_topics, &mut problems);
     let examples = examples_file
         .map(|file| parse_examples(file, &located_topics, &mut problems))
@@ -96,11 +108,15 @@ pub(crate) fn build(
             .map(|located| located.topic)
             .collect(),
     );
+    let Some(language) = language else {
+        return Err(LoadError::new(problems));
+    };
     Ok(Catalog::from_parts(
         topics,
         disclaimer.unwrap_or_default(),
         examples,
         problems,
+        language,
     ))
 }
 
@@ -150,6 +166,8 @@ struct LocatedTopic {
     id_line: usize,
     alias_lines: Vec<usize>,
     excerpt_line: usize,
+    kind_line: usize,
+    subject_line: usize,
     follow_up_lines: Vec<usize>,
     term_lines: Vec<usize>,
     question_lines: Vec<usize>,
@@ -346,27 +364,76 @@ fn check_topic(
     };
     let reviewed_on = raw.reviewed_on.map(|value| value.into_inner());
 
+    let (kind, kind_line) = match raw.kind {
+        Some(value) => (value.get_ref().trim().to_string(), line_at(value.span())),
+        None => (String::new(), 0),
+    };
+    let (subject, subject_line) = match raw.subject {
+        Some(value) => (
+            Some(value.get_ref().trim().to_string()),
+            line_at(value.span()),
+        ),
+        None => (None, 0),
+    };
+
     let (mut terms, mut term_lines, mut questions, mut question_lines) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut other_senses = Vec::new();
     match raw.matching {
         None => problems.push(Problem::error(
             &file.display,
             None,
-            "missing `[matching]` with `terms` and `questions`: the topic could never be found",
+            if subject.is_some() {
+                "missing `[matching]` with `questions`: list how members ask this question"
+            } else {
+                "missing `[matching]` with `terms` and `questions`: the topic could never be found"
+            },
         )),
         Some(matching) => {
             let table_line = line_at(matching.span());
             let matching = matching.into_inner();
-            for (values, out, lines, name) in [
-                (matching.terms, &mut terms, &mut term_lines, "terms"),
+            // A topic about another topic's subject is found by that topic's terms.
+            if subject.is_some() {
+                for (values, name) in [
+                    (&matching.terms, "terms"),
+                    (&matching.other_senses, "other_senses"),
+                ] {
+                    if let Some(first) = values.first() {
+                        problems.push(Problem::error(
+                            &file.display,
+                            Some(line_at(first.span())),
+                            format!(
+                                "`[matching] {name}` belongs in the subject's own topic file: this topic has `subject = ...`"
+                            ),
+                        ));
+                    }
+                }
+            }
+            let needs_terms = subject.is_none();
+            for (values, out, lines, name, required) in [
+                (
+                    matching.terms,
+                    &mut terms,
+                    &mut term_lines,
+                    "terms",
+                    needs_terms,
+                ),
                 (
                     matching.questions,
                     &mut questions,
                     &mut question_lines,
                     "questions",
+                    true,
+                ),
+                (
+                    matching.other_senses,
+                    &mut other_senses,
+                    &mut Vec::new(),
+                    "other_senses",
+                    false,
                 ),
             ] {
-                if values.is_empty() {
+                if values.is_empty() && required {
                     problems.push(Problem::error(
                         &file.display,
                         Some(table_line),
@@ -387,11 +454,11 @@ fn check_topic(
                 for value in values {
                     let line = line_at(value.span());
                     let text = value.into_inner();
-                    if normalized_key(&text).is_empty() {
+                    if let Err(err) = check_phrase(&text, false) {
                         problems.push(Problem::error(
                             &file.display,
                             Some(line),
-                            format!("`{text}` in `{name}` has no words to match"),
+                            format!("`{name}`: {err}"),
                         ));
                     }
                     out.push(text);
@@ -418,22 +485,33 @@ fn check_topic(
         reviewer,
         reviewed_on,
         excerpt_of,
+        kind,
+        subject,
         follow_ups,
         terms,
         questions,
+        other_senses,
         file: file.relative.clone(),
     };
-    check_length(
-        file,
-        reviewer_line,
-        "reviewer",
-        &topic.provenance(),
-        limits.provenance,
-        problems,
-    );
+    let provenance_len = topic.reviewer.chars().count()
+        + topic
+            .reviewed_on
+            .as_deref()
+            .map_or(0, |d| d.chars().count())
+        + limits.provenance_wording;
+    if provenance_len > limits.provenance {
+        problems.push(Problem::error(
+            &file.display,
+            Some(reviewer_line),
+            format!(
+                "the provenance line (reviewer and date) comes to {provenance_len} characters; at most {} fit",
+                limits.provenance
+            ),
+        ));
+    }
     let total = topic.title.chars().count()
         + topic.body.chars().count()
-        + topic.provenance().chars().count()
+        + provenance_len
         + limits.disclaimer;
     if total > limits.reply_total {
         problems.push(Problem::error(
@@ -454,6 +532,8 @@ fn check_topic(
         id_line,
         alias_lines,
         excerpt_line,
+        kind_line,
+        subject_line,
         follow_up_lines,
         term_lines,
         question_lines,
@@ -502,6 +582,24 @@ fn check_cross_references(topics: &[LocatedTopic], problems: &mut Vec<Problem>) 
         if let Some(source_id) = &topic.excerpt_of {
             check_excerpt(located, source_id, &ids, problems);
         }
+        if let Some(subject) = &topic.subject {
+            match ids.get(subject.as_str()) {
+                None => problems.push(Problem::error(
+                    &located.display,
+                    Some(located.subject_line),
+                    format!("`subject = \"{subject}\"` is not a topic"),
+                )),
+                Some(owner) if owner.topic.subject.is_some() => problems.push(Problem::error(
+                    &located.display,
+                    Some(located.subject_line),
+                    format!(
+                        "`subject = \"{subject}\"` names a topic that is itself about another subject: name `{}` instead",
+                        owner.topic.subject.as_deref().unwrap_or_default()
+                    ),
+                )),
+                Some(_) => {}
+            }
+        }
     }
 
     check_shared_phrases(
@@ -519,6 +617,25 @@ fn check_cross_references(topics: &[LocatedTopic], problems: &mut Vec<Problem>) 
         "question",
     );
     check_similar_questions(topics, problems);
+}
+
+/// Every topic's kind of question must be one the language file declares; a topic without one
+/// answers the plain request's kind.
+fn check_kinds(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<Problem>) {
+    for located in topics {
+        let kind = &located.topic.kind;
+        if !kind.is_empty() && language.kind(kind).is_none() {
+            let known: Vec<&str> = language.kinds().iter().map(|k| k.id.as_str()).collect();
+            problems.push(Problem::error(
+                &located.display,
+                Some(located.kind_line),
+                format!(
+                    "kind `{kind}` is not declared in {LANGUAGE_FILE} (known: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
 }
 
 /// An excerpt's paragraphs must each stand verbatim in the reviewed body it claims to come from:
@@ -667,39 +784,33 @@ fn parse_examples(
         .flat_map(|t| std::iter::once(&t.topic.id).chain(&t.topic.id_aliases))
         .map(String::as_str)
         .collect();
+    let (lines, malformed) = crate::labelled::parse(&file.text);
+    for bad in malformed {
+        problems.push(Problem::error(
+            &file.display,
+            Some(bad.line),
+            "expected `topic<TAB>message` (or `none<TAB>message`)",
+        ));
+    }
     let mut examples = Vec::new();
-    for (index, line) in file.text.lines().enumerate() {
-        let number = index + 1;
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let Some((expected, message)) = line.split_once('\t') else {
-            problems.push(Problem::error(
-                &file.display,
-                Some(number),
-                "expected `topic<TAB>message` (or `none<TAB>message`)",
-            ));
-            continue;
-        };
-        let expected = expected.trim();
-        let expected = if expected == "none" {
+    for labelled in lines {
+        let expected = if labelled.label == "none" {
             None
-        } else if known.contains(expected) {
-            Some(expected.to_string())
+        } else if known.contains(labelled.label) {
+            Some(labelled.label.to_string())
         } else {
             problems.push(Problem::error(
                 &file.display,
-                Some(number),
-                format!("`{expected}` is not a topic (or `none`)"),
+                Some(labelled.line),
+                format!("`{}` is not a topic (or `none`)", labelled.label),
             ));
             continue;
         };
         examples.push(Example {
-            message: message.to_string(),
+            message: labelled.message.to_string(),
             expected,
             file: file.display.clone(),
-            line: number,
+            line: labelled.line,
         });
     }
     examples

@@ -5,8 +5,8 @@
 //! timestamps, URLs, markdown punctuation), case, chat spellings and contractions (`whats`,
 //! `r`, `doesn't`), and plural folding. It never decides anything about topics.
 
+use unicode_normalization::char::decompose_compatible;
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 /// Only this many bytes of a message are read: a question for the bot is short, and the cost of
 /// matching must stay bounded whatever a member pastes.
@@ -23,6 +23,13 @@ pub struct Token {
     /// Which sentence of the message the word is in (sentences end at `.`, `!`, `?`, `;` and
     /// line breaks), so that word pairs are never read across two sentences.
     pub sentence: u16,
+    /// Which clause of the message the word is in: sentences are further cut at commas, colons,
+    /// dashes between spaces, arrows and brackets, so that an aside ("dad's a candidate
+    /// apparently") is read apart from the question next to it. Counted over the whole message.
+    pub clause: u16,
+    /// Whether the word stands inside double quotes: quoted words are named, not said
+    /// ("someone asked \"what is CAR-T\"").
+    pub quoted: bool,
     /// Whether the word stands as written (not produced by expanding a chat spelling or a
     /// contraction), so that it may be read together with its neighbour ("check point").
     pub as_written: bool,
@@ -34,8 +41,10 @@ pub struct Token {
 pub struct Normalized {
     text: String,
     pub tokens: Vec<Token>,
-    /// Whether the message asks something with a question mark.
+    /// Whether the message asks something with a question mark (outside quotes and code).
     pub has_question_mark: bool,
+    /// The sentences that end with a question mark.
+    question_sentences: Vec<u16>,
     /// Scratch space for markup removal and the word being read.
     scratch: String,
     word: String,
@@ -65,14 +74,20 @@ impl Normalized {
         self.tokens.is_empty()
     }
 
+    /// Whether the sentence ends with a question mark.
+    pub fn is_question(&self, sentence: u16) -> bool {
+        self.question_sentences.contains(&sentence)
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.tokens.clear();
         self.has_question_mark = false;
+        self.question_sentences.clear();
     }
 
     /// Adds one word (and its folded stem) to the message.
-    fn push(&mut self, word: &str, sentence: u16, as_written: bool) {
+    fn push(&mut self, word: &str, at: Place, as_written: bool) {
         if self.tokens.len() >= MAX_TOKENS {
             return;
         }
@@ -92,10 +107,20 @@ impl Normalized {
         self.tokens.push(Token {
             word: (start, end),
             stem,
-            sentence,
+            sentence: at.sentence,
+            clause: at.clause,
+            quoted: at.quoted,
             as_written,
         });
     }
+}
+
+/// Where the word being read stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    sentence: u16,
+    clause: u16,
+    quoted: bool,
 }
 
 /// Normalises a message for matching.
@@ -116,13 +141,14 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     } else {
         text
     };
-    out.has_question_mark = cleaned.contains('?') || cleaned.contains('？');
     let mut word = std::mem::take(&mut out.word);
     word.clear();
     let mut reader = WordReader {
         word: &mut word,
         pending_apostrophe: false,
-        sentence: 0,
+        has_apostrophe: false,
+        after_space: true,
+        place: Place::default(),
     };
     if cleaned.is_ascii() {
         // ASCII needs no Unicode decomposition: the common case stays cheap.
@@ -133,16 +159,24 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
             }
         }
     } else {
-        for c in cleaned.nfkd() {
-            if is_combining_mark(c) || is_invisible(c) {
-                continue;
-            }
-            if c.is_alphanumeric() {
-                for lower in c.to_lowercase() {
-                    reader.feed(lower, out);
-                }
+        // Decomposing one character at a time equals NFKD here: NFKD only adds a reordering
+        // of combining marks, and every combining mark is dropped.
+        for c in cleaned.chars() {
+            if c.is_ascii() {
+                reader.feed(c.to_ascii_lowercase(), out);
             } else {
-                reader.feed(c, out);
+                decompose_compatible(c, |part| {
+                    if is_combining_mark(part) || is_invisible(part) {
+                        return;
+                    }
+                    if part.is_alphanumeric() {
+                        for lower in part.to_lowercase() {
+                            reader.feed(lower, out);
+                        }
+                    } else {
+                        reader.feed(part, out);
+                    }
+                });
             }
             if out.tokens.len() >= MAX_TOKENS {
                 break;
@@ -154,11 +188,17 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
     out.word = word;
 }
 
-/// Splits characters into words, handling apostrophes inside words.
+/// Splits characters into words, handling apostrophes inside words, and numbers sentences and
+/// clauses.
 struct WordReader<'a> {
     word: &'a mut String,
     pending_apostrophe: bool,
-    sentence: u16,
+    /// Whether the word being read holds an apostrophe (most words do not, and need no search).
+    has_apostrophe: bool,
+    /// Whether the previous character was white space: a dash between spaces cuts a clause, a
+    /// dash inside a word (`CAR-T`) does not.
+    after_space: bool,
+    place: Place,
 }
 
 impl WordReader<'_> {
@@ -167,21 +207,60 @@ impl WordReader<'_> {
             if self.pending_apostrophe {
                 self.word.push('\'');
                 self.pending_apostrophe = false;
+                self.has_apostrophe = true;
             }
             self.word.push(c);
-        } else if is_apostrophe(c) && !self.word.is_empty() && !self.pending_apostrophe {
-            self.pending_apostrophe = true;
-        } else {
-            self.pending_apostrophe = false;
-            flush(self.word, self.sentence, out);
-            if matches!(c, '.' | '!' | '?' | ';' | '\n' | '？' | '。' | '！') {
-                self.sentence = self.sentence.saturating_add(1);
-            }
+            self.after_space = false;
+            return;
         }
+        if is_apostrophe(c) && !self.word.is_empty() && !self.pending_apostrophe {
+            self.pending_apostrophe = true;
+            self.after_space = false;
+            return;
+        }
+        self.pending_apostrophe = false;
+        flush(
+            self.word,
+            self.place,
+            std::mem::take(&mut self.has_apostrophe),
+            out,
+        );
+        let place = &mut self.place;
+        if matches!(c, '"' | '“' | '”' | '«' | '»' | '„') {
+            // Straight quotes toggle; curly ones say which side they are.
+            place.quoted = match c {
+                '“' | '«' | '„' => true,
+                '”' | '»' => false,
+                _ => !place.quoted,
+            };
+        } else if place.quoted {
+            // A quote is one piece of its sentence, whatever punctuation it holds.
+        } else if matches!(c, '.' | '!' | '?' | ';' | '\n' | '？' | '。' | '！') {
+            if matches!(c, '?' | '？') {
+                out.has_question_mark = true;
+                if out
+                    .tokens
+                    .last()
+                    .is_some_and(|t| t.sentence == place.sentence)
+                    && !out.is_question(place.sentence)
+                {
+                    out.question_sentences.push(place.sentence);
+                }
+            }
+            place.sentence = place.sentence.saturating_add(1);
+            place.clause = place.clause.saturating_add(1);
+        } else if matches!(
+            c,
+            ',' | ':' | '—' | '–' | '←' | '→' | '(' | ')' | '|' | '•' | '…'
+        ) || (c == '-' && self.after_space)
+        {
+            place.clause = place.clause.saturating_add(1);
+        }
+        self.after_space = c.is_whitespace();
     }
 
     fn finish(&mut self, out: &mut Normalized) {
-        flush(self.word, self.sentence, out);
+        flush(self.word, self.place, self.has_apostrophe, out);
     }
 }
 
@@ -221,16 +300,18 @@ fn has_markup(text: &str) -> bool {
         b'<' => true,
         b'h' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"http"),
         b'w' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"www."),
+        b'`' => bytes[i..].starts_with(b"```"),
         _ => false,
     })
 }
 
 /// Removes Discord markup that carries no words: `<@123>`, `<#123>`, `<:emoji:123>`, `<t:123:R>`,
-/// and URLs. Everything else is left for the tokenizer, which treats punctuation as a separator.
+/// URLs, and code blocks (code is pasted, not asked: its strings are no questions). Everything
+/// else is left for the tokenizer, which treats punctuation as a separator.
 fn strip_markup(text: &str, out: &mut String) {
     out.clear();
     let mut rest = text;
-    while let Some(position) = rest.find(['<', 'h', 'H', 'w', 'W']) {
+    while let Some(position) = rest.find(['<', 'h', 'H', 'w', 'W', '`']) {
         let (before, from) = rest.split_at(position);
         out.push_str(before);
         if let Some(len) = markup_len(from) {
@@ -247,6 +328,10 @@ fn strip_markup(text: &str, out: &mut String) {
 
 /// Length of the markup at the start of `text`, if any starts there.
 fn markup_len(text: &str) -> Option<usize> {
+    if let Some(code) = text.strip_prefix("```") {
+        // An unclosed block runs to the end, as Discord shows it.
+        return Some(code.find("```").map_or(text.len(), |end| end + 6));
+    }
     if let Some(after) = text.strip_prefix('<') {
         let end = after.find('>')? + 2;
         let inner = &after[..end - 2];
@@ -270,11 +355,16 @@ fn markup_len(text: &str) -> Option<usize> {
     None
 }
 
-fn flush(word: &mut String, sentence: u16, out: &mut Normalized) {
+fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalized) {
     if word.is_empty() {
         return;
     }
-    let (base, clitic) = match word.split_once('\'') {
+    let split = if has_apostrophe {
+        word.split_once('\'')
+    } else {
+        None
+    };
+    let (base, clitic) = match split {
         Some((base, clitic)) => (base, Some(clitic)),
         None => (word.as_str(), None),
     };
@@ -286,11 +376,11 @@ fn flush(word: &mut String, sentence: u16, out: &mut Normalized) {
                 "won" | "wo" => "will",
                 other => other.strip_suffix('n').unwrap_or(other),
             };
-            push_expanded(base, sentence, false, out);
-            out.push("not", sentence, false);
+            push_expanded(base, at, false, out);
+            out.push("not", at, false);
         }
         Some(clitic) => {
-            push_expanded(base, sentence, true, out);
+            push_expanded(base, at, true, out);
             let expansion = match clitic {
                 "s" if is_copula_host(base) => "is",
                 // A possessive stays visible: "immunotherapy's success rate" is about an aspect.
@@ -303,10 +393,10 @@ fn flush(word: &mut String, sentence: u16, out: &mut Normalized) {
                 _ => "",
             };
             if !expansion.is_empty() {
-                out.push(expansion, sentence, false);
+                out.push(expansion, at, false);
             }
         }
-        None => push_expanded(base, sentence, true, out),
+        None => push_expanded(base, at, true, out),
     }
     word.clear();
 }
@@ -332,12 +422,13 @@ fn is_copula_host(word: &str) -> bool {
 }
 
 /// Expands chat spellings into the words they stand for.
-fn push_expanded(word: &str, sentence: u16, as_written: bool, out: &mut Normalized) {
+fn push_expanded(word: &str, at: Place, as_written: bool, out: &mut Normalized) {
     let expansion: &[&str] = match word {
-        "whats" | "wats" | "wuts" | "whatis" => &["what", "is"],
+        "whats" | "wats" | "wuts" | "whatis" | "whts" | "wts" => &["what", "is"],
         "wat" | "wut" | "wht" | "whta" | "waht" | "wot" | "wha" => &["what"],
         "hw" => &["how"],
         "r" => &["are"],
+        "iz" => &["is"],
         "u" | "ya" => &["you"],
         "ur" => &["your"],
         "pls" | "plz" | "plox" | "plse" | "pleas" => &["please"],
@@ -355,12 +446,12 @@ fn push_expanded(word: &str, sentence: u16, as_written: bool, out: &mut Normaliz
         "didnt" => &["did", "not"],
         "thx" | "tnx" | "ty" | "tysm" => &["thanks"],
         other => {
-            out.push(other, sentence, as_written);
+            out.push(other, at, as_written);
             return;
         }
     };
     for word in expansion {
-        out.push(word, sentence, false);
+        out.push(word, at, false);
     }
 }
 

@@ -1,0 +1,157 @@
+//! `responses/language.toml` -> a validated [`Language`] for the matcher.
+//!
+//! Every phrase is checked (it must have words; `{subject}` only in a kind's cues) and every
+//! problem is reported with its line. A folder without the file gets the built-in English, with
+//! a warning, so a responses folder written before the file existed keeps working.
+
+use crate::matching::language::{check_phrase, List};
+use crate::matching::Language;
+
+use super::problem::{line_of, Problem};
+use super::raw::{self, RawLanguage};
+use super::source::{SourceFile, LANGUAGE_FILE};
+
+/// The shipped English, used when a responses folder has no language file of its own.
+pub(crate) const BUILT_IN: &str = include_str!("../../responses/language.toml");
+
+/// Validates the language file, or the built-in one when `file` is `None`.
+pub(crate) fn check_language_file(
+    file: Option<&SourceFile>,
+    problems: &mut Vec<Problem>,
+) -> Option<Language> {
+    let built_in;
+    let file = match file {
+        Some(file) => file,
+        None => {
+            problems.push(Problem::warning(
+                LANGUAGE_FILE,
+                None,
+                "missing: using the built-in English phrasings (copy responses/language.toml here to change them)",
+            ));
+            built_in = SourceFile {
+                display: format!("(built-in) {LANGUAGE_FILE}"),
+                relative: LANGUAGE_FILE.to_string(),
+                text: BUILT_IN.to_string(),
+            };
+            &built_in
+        }
+    };
+    let raw: RawLanguage = match raw::parse(file) {
+        Ok(raw) => raw,
+        Err(problem) => {
+            problems.push(problem);
+            return None;
+        }
+    };
+    let before = problems.len();
+    let line = |span: std::ops::Range<usize>| line_of(&file.text, span.start);
+    let mut language = Language::new(raw.request.kind.get_ref().trim());
+    if raw.request.kind.get_ref().trim().is_empty() {
+        problems.push(Problem::error(
+            &file.display,
+            Some(line(raw.request.kind.span())),
+            "`[request] kind` is empty: name the kind of question a plain request asks, like \"definition\"",
+        ));
+    }
+
+    let request = &raw.request;
+    let context = &raw.context;
+    let lists = [
+        (List::What, "request.what", &request.what),
+        (List::AfterWhat, "request.after_what", &request.after_what),
+        (
+            List::AfterWhatName,
+            "request.after_what_name",
+            &request.after_what_name,
+        ),
+        (List::How, "request.how", &request.how),
+        (
+            List::HowMechanism,
+            "request.how_mechanism",
+            &request.how_mechanism,
+        ),
+        (
+            List::HowPersonal,
+            "request.how_personal",
+            &request.how_personal,
+        ),
+        (List::Relation, "request.relation", &request.relation),
+        (List::Frame, "request.frame", &request.frame),
+        (
+            List::GenericHeads,
+            "request.generic_heads",
+            &request.generic_heads,
+        ),
+        (List::AskPhrases, "request.phrases", &request.phrases),
+        (List::AskNouns, "request.nouns", &request.nouns),
+        (
+            List::QuestionStarts,
+            "request.question_starts",
+            &request.question_starts,
+        ),
+        (List::Filler, "context.filler", &context.filler),
+        (List::Pronouns, "context.pronouns", &context.pronouns),
+        (
+            List::Possessives,
+            "context.possessives",
+            &context.possessives,
+        ),
+        (List::Neutral, "context.neutral", &context.neutral),
+        (List::Report, "report.phrases", &raw.report.phrases),
+    ];
+    for (list, name, phrases) in lists {
+        for phrase in phrases {
+            if let Err(err) = language.add(list, phrase.get_ref()) {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(line(phrase.span())),
+                    format!("`{name}`: {err}"),
+                ));
+            }
+        }
+    }
+
+    let mut seen_kinds: Vec<String> = Vec::new();
+    for kind in &raw.kinds {
+        let kind_line = line(kind.span());
+        let kind = kind.get_ref();
+        let id = kind.id.get_ref().trim();
+        if !super::is_valid_topic_id(id) {
+            problems.push(Problem::error(
+                &file.display,
+                Some(line(kind.id.span())),
+                format!("kind id `{id}`: use lowercase letters, digits and single dashes"),
+            ));
+            continue;
+        }
+        if seen_kinds.iter().any(|seen| seen == id) {
+            problems.push(Problem::error(
+                &file.display,
+                Some(kind_line),
+                format!("kind `{id}` is declared twice"),
+            ));
+            continue;
+        }
+        seen_kinds.push(id.to_string());
+        let kind_id = language.add_kind(id, kind.framing);
+        if kind.cues.is_empty() && kind_id != language.definition() {
+            problems.push(Problem::error(
+                &file.display,
+                Some(kind_line),
+                format!("kind `{id}` has no `cues`: nothing could ever ask it"),
+            ));
+        }
+        for cue in &kind.cues {
+            let added = check_phrase(cue.get_ref(), true)
+                .and_then(|()| language.add_cue(kind_id, cue.get_ref()));
+            if let Err(err) = added {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(line(cue.span())),
+                    format!("kind `{id}`: {err}"),
+                ));
+            }
+        }
+    }
+    (problems.len() == before).then_some(language)
+}

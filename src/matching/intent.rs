@@ -1,0 +1,453 @@
+//! Reading what a message asks about a subject it names.
+//!
+//! A message is cut into clauses (see [`normalize`](super::normalize)). The clauses that
+//! belong to the question about the subject are the ones that name it, and the later ones that
+//! point back to it ("... CAR-T. what is that?") or ask with no object of their own ("...
+//! immunotherapy - explain pls"). Everything else is context: a greeting, an aside, a story
+//! around the question. Its words are never read, so "so tired after the drive. anyway, what is
+//! immunotherapy?" is a plain request, while "what is immunotherapy and is it safe?" asks about
+//! safety too.
+//!
+//! Inside the question's clauses the [`Language`] tells: a request for an explanation, a
+//! kind of question (side effects, cost, ...), a report of something said ("we covered what
+//! checkpoint inhibitors are"), or nothing. Quoted words are named, not said. This module only
+//! reads; [`super::Matcher`] decides what to answer.
+
+use super::ids::{KindId, SubjectIndex};
+use super::index::TermMatch;
+use super::language::{Element, Language, List, Phrases};
+use super::normalize::Normalized;
+use super::Addressing;
+
+/// What stands at one place of a clause.
+#[derive(Debug, Clone, Copy)]
+enum Slot<'a> {
+    Word {
+        word: &'a str,
+        stem: &'a str,
+    },
+    /// The name of the subject being read about.
+    Subject,
+    /// The name of another subject: a noun like any other for this reading.
+    Other,
+    /// A word inside quotes.
+    Quote,
+}
+
+impl Slot<'_> {
+    fn is_in(&self, language: &Language, list: List) -> bool {
+        match *self {
+            Slot::Word { word, stem } => language.has(list, word, stem),
+            _ => false,
+        }
+    }
+
+    fn matches(&self, element: &Element) -> bool {
+        match (self, element) {
+            (Slot::Word { word, stem }, Element::Word(expected)) => {
+                word == expected || stem == expected
+            }
+            (Slot::Subject, Element::Subject) => true,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Clause<'a> {
+    slots: Vec<Slot<'a>>,
+    sentence: u16,
+    /// Whether the clause is asked with a question mark: the last clause of a sentence that
+    /// ends with one, or any clause of it that opens like a question ("what is X, in plain
+    /// words?"); not "heard the word X at the clinic, what does it mean?"'s first clause.
+    question: bool,
+    /// Where the subject's name ends in this clause, if it stands here.
+    subject_end: Option<usize>,
+    has_other: bool,
+}
+
+/// What the clauses about one subject ask.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Reading {
+    /// Kinds of question other than a plain request that the question's clauses name.
+    pub kinds: Vec<KindId>,
+    /// A clause asks for an explanation.
+    pub request: bool,
+    /// A clause asks something (a question, a request, or the member addressed the bot).
+    pub asks: bool,
+    /// A clause about the subject reports rather than asks.
+    pub statement: bool,
+    /// The message names the subject with nothing else but filler: "CAR-T??".
+    pub bare: bool,
+    /// Words that show the subject's name is used for something else ("bee venom").
+    pub other_sense: bool,
+}
+
+/// Reads the message's question about `subject`, whose name stands at the `found` matches of it;
+/// the other found matches are other subjects' names.
+pub(crate) fn read(
+    normalized: &Normalized,
+    found: &[TermMatch],
+    subject: SubjectIndex,
+    other_senses: &Phrases,
+    language: &Language,
+    addressing: Addressing,
+) -> Reading {
+    let clauses = clauses(normalized, found, subject, language);
+    let direct = addressing == Addressing::Direct;
+    let linked = linked_clauses(&clauses, language);
+
+    let mut reading = Reading::default();
+    let mut flags = Vec::with_capacity(linked.len());
+    for &index in &linked {
+        let clause = &clauses[index];
+        // A report frames the request after it: "we covered what checkpoint inhibitors are",
+        // "I googled what CAR-T is". A report after the request is only context: "what is
+        // CAR-T, everyone's talking about it". A question mark makes it a question either way.
+        let report_at = first_phrase(&clause.slots, language.list(List::Report));
+        let request_at = request_position(clause, language, direct);
+        let narrative = !clause.question
+            && !starts_question(clause, language)
+            && report_at.is_some_and(|report| request_at.is_none_or(|request| report <= request));
+        let request = !narrative && request_at.is_some();
+        let asks = !narrative
+            && (clause.question || request || direct || starts_question(clause, language));
+        reading.request |= request;
+        reading.asks |= asks;
+        reading.statement |= narrative;
+        reading.other_sense |= has_phrase(&clause.slots, other_senses);
+        flags.push(asks);
+    }
+    if reading.request {
+        reading.statement = false;
+    }
+    if reading.asks {
+        for (&index, &asks) in linked.iter().zip(&flags) {
+            let clause = &clauses[index];
+            // A clause that only names the subject before a question that points back at it
+            // counts with what directly follows the name: "the nurse mentioned CAR-T side
+            // effects. what are they?" asks about side effects; "... a candidate for CAR-T.
+            // what is that?" does not ask about candidates, nor "heard the word immunotherapy
+            // at the hospital. what does it mean?" about hospitals.
+            let (from, until) = match (asks, clause.subject_end) {
+                (true, _) => (0, clause.slots.len()),
+                (false, Some(end)) => {
+                    let at = clause.slots[end..]
+                        .iter()
+                        .position(|slot| !slot.is_in(language, List::GenericHeads))
+                        .map_or(clause.slots.len(), |offset| end + offset);
+                    (at, at + 1)
+                }
+                (false, None) => continue,
+            };
+            add_kinds(&clause.slots, from, until, language, &mut reading.kinds);
+        }
+    }
+    reading.bare = clauses.iter().all(|clause| {
+        clause.slots.iter().all(|slot| match slot {
+            Slot::Word { .. } => {
+                slot.is_in(language, List::Filler) || slot.is_in(language, List::Pronouns)
+            }
+            Slot::Subject => true,
+            Slot::Other | Slot::Quote => false,
+        })
+    });
+    reading
+}
+
+fn clauses<'a>(
+    normalized: &'a Normalized,
+    found: &[TermMatch],
+    subject: SubjectIndex,
+    language: &Language,
+) -> Vec<Clause<'a>> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    let mut current = None;
+    for (position, token) in normalized.tokens.iter().enumerate() {
+        if current != Some(token.clause) {
+            clauses.push(Clause {
+                slots: Vec::new(),
+                sentence: token.sentence,
+                question: normalized.is_question(token.sentence),
+                subject_end: None,
+                has_other: false,
+            });
+            current = Some(token.clause);
+        }
+        let Some(clause) = clauses.last_mut() else {
+            continue;
+        };
+        let named = found
+            .iter()
+            .find(|m| m.start <= position && position < m.end);
+        let slot = match named {
+            Some(m) if m.subject == subject => Slot::Subject,
+            Some(_) => Slot::Other,
+            None if token.quoted => Slot::Quote,
+            None => Slot::Word {
+                word: normalized.word(token),
+                stem: normalized.stem(token),
+            },
+        };
+        match slot {
+            Slot::Subject => clause.subject_end = Some(clause.slots.len() + 1),
+            Slot::Other => clause.has_other = true,
+            _ => {}
+        }
+        clause.slots.push(slot);
+    }
+    let count = clauses.len();
+    for index in 0..count {
+        let last_of_sentence = clauses
+            .get(index + 1)
+            .is_none_or(|next| next.sentence != clauses[index].sentence);
+        if clauses[index].question && !last_of_sentence {
+            clauses[index].question = starts_question(&clauses[index], language);
+        }
+    }
+    clauses
+}
+
+/// The clauses that make up the question about the subject: those that name it, and later
+/// ones that point back to it or ask without naming anything.
+fn linked_clauses(clauses: &[Clause], language: &Language) -> Vec<usize> {
+    let mut linked = Vec::new();
+    let mut following = false;
+    for (index, clause) in clauses.iter().enumerate() {
+        if clause.subject_end.is_some() {
+            linked.push(index);
+            following = true;
+        } else if clause.has_other {
+            following = false;
+        } else if following && (points_back(clause, language) || has_no_object(clause, language)) {
+            linked.push(index);
+        }
+    }
+    linked
+}
+
+fn points_back(clause: &Clause, language: &Language) -> bool {
+    clause
+        .slots
+        .iter()
+        .any(|slot| slot.is_in(language, List::Pronouns))
+}
+
+/// "explain pls", "meaning?", "can someone explain?": a request whose object is elsewhere.
+fn has_no_object(clause: &Clause, language: &Language) -> bool {
+    const FRAME_LISTS: [List; 10] = [
+        List::Filler,
+        List::Frame,
+        List::AfterWhatName,
+        List::AskPhrases,
+        List::AskNouns,
+        List::What,
+        List::AfterWhat,
+        List::QuestionStarts,
+        List::How,
+        List::HowMechanism,
+    ];
+    !clause.slots.is_empty()
+        && clause
+            .slots
+            .iter()
+            .all(|slot| FRAME_LISTS.iter().any(|&list| slot.is_in(language, list)))
+        && clause.slots.iter().any(|slot| {
+            slot.is_in(language, List::AskPhrases)
+                || slot.is_in(language, List::AskNouns)
+                || slot.is_in(language, List::What)
+        })
+}
+
+fn starts_question(clause: &Clause, language: &Language) -> bool {
+    clause
+        .slots
+        .iter()
+        .find(|slot| {
+            slot.is_in(language, List::QuestionStarts) || !slot.is_in(language, List::Filler)
+        })
+        .is_some_and(|slot| slot.is_in(language, List::QuestionStarts))
+}
+
+/// The length of the longest phrase of `phrases` starting at `position`.
+fn phrase_at(slots: &[Slot], position: usize, phrases: &Phrases) -> Option<usize> {
+    let first = match slots.get(position)? {
+        Slot::Word { word, stem } => Some((*word, *stem)),
+        Slot::Subject => None,
+        _ => return None,
+    };
+    phrases.longest_at(position, first, |at, element| {
+        slots.get(at).is_some_and(|slot| slot.matches(element))
+    })
+}
+
+fn has_phrase(slots: &[Slot], phrases: &Phrases) -> bool {
+    first_phrase(slots, phrases).is_some()
+}
+
+/// Where the first phrase of `phrases` in `slots` starts.
+fn first_phrase(slots: &[Slot], phrases: &Phrases) -> Option<usize> {
+    if phrases.is_empty() {
+        return None;
+    }
+    (0..slots.len()).find(|&i| phrase_at(slots, i, phrases).is_some())
+}
+
+/// Adds the kinds whose cues start in `slots[from..until]`, past any neutral frame ("when it
+/// comes to" names no time).
+fn add_kinds(
+    slots: &[Slot],
+    from: usize,
+    until: usize,
+    language: &Language,
+    kinds: &mut Vec<KindId>,
+) {
+    let neutral = language.list(List::Neutral);
+    let mut position = 0;
+    let mut masked_until = 0;
+    while position < slots.len() {
+        if let Some(len) = phrase_at(slots, position, neutral) {
+            masked_until = masked_until.max(position + len);
+        }
+        if position >= from && position < until && position >= masked_until {
+            for (index, kind) in language.kinds().iter().enumerate() {
+                if phrase_at(slots, position, &kind.cues).is_some() {
+                    let kind = KindId::new(index);
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+        }
+        position += 1;
+    }
+}
+
+/// Where a clause first asks what something is or how it works, if it does.
+fn request_position(clause: &Clause, language: &Language, direct: bool) -> Option<usize> {
+    let slots = &clause.slots;
+    let asks_what = slots.iter().enumerate().position(|(i, slot)| {
+        if !slot.is_in(language, List::What) {
+            return false;
+        }
+        match slots.get(i + 1) {
+            // "... immunotherapy: what?"
+            None => true,
+            // "what is", "what exactly is", "what kind of treatment is"; not "what time",
+            // "what cancers", "what happens".
+            Some(next @ Slot::Word { .. }) => {
+                next.is_in(language, List::AfterWhat)
+                    && !defines_something_else(&slots[i + 2..], language)
+                    && !names_something_of_it(&slots[i + 2..], language)
+            }
+            // "what CAR-T is", "what checkpoint inhibitors do"; not "what CAR-T did you get".
+            Some(Slot::Subject) => {
+                let after_name = slots[i + 1..].iter().find(|slot| match slot {
+                    Slot::Subject => false,
+                    Slot::Word { .. } => !slot.is_in(language, List::GenericHeads),
+                    _ => true,
+                });
+                after_name.is_none_or(|slot| slot.is_in(language, List::AfterWhatName))
+            }
+            Some(_) => false,
+        }
+    });
+    let asks_how = slots.iter().enumerate().position(|(i, slot)| {
+        slot.is_in(language, List::How)
+            && slots
+                .get(i + 1)
+                .is_some_and(|next| next.is_in(language, List::HowMechanism))
+            && slots
+                .get(i + 2)
+                .is_none_or(|after| !after.is_in(language, List::HowPersonal))
+    });
+    // A noun asks in a question ("meaning?", "definition of X?"), but not when it is someone's:
+    // "the bot's explanation of mAbs was short".
+    // Without a question mark, only a clause that is nothing but the subject, the noun and
+    // filler asks: "immunotherapy definition pls", not "the definition of X is broad".
+    let noun_phrase_only = || {
+        slots.iter().all(|slot| match slot {
+            Slot::Word { .. } => [List::AskNouns, List::Filler, List::Relation]
+                .iter()
+                .any(|&list| slot.is_in(language, list)),
+            Slot::Subject => true,
+            _ => false,
+        })
+    };
+    let asks_by_noun = if clause.question || direct || noun_phrase_only() {
+        slots.iter().enumerate().position(|(i, slot)| {
+            slot.is_in(language, List::AskNouns)
+                && !i
+                    .checked_sub(1)
+                    .and_then(|before| slots.get(before))
+                    .is_some_and(|before| before.is_in(language, List::Possessives))
+        })
+    } else {
+        None
+    };
+    let by_phrase = first_phrase(slots, language.list(List::AskPhrases));
+    [asks_what, asks_how, asks_by_noun, by_phrase]
+        .into_iter()
+        .flatten()
+        .min()
+}
+
+/// After "what is/do", whether the subject's name only qualifies another noun: "what do
+/// immunotherapy nurses do", "what are CAR-T side effects". Generic heads belong to the name
+/// ("CAR-T cells"); any word the language does not know as a frame or function word after them
+/// is such a noun.
+fn names_something_of_it(rest: &[Slot], language: &Language) -> bool {
+    const FUNCTION_LISTS: [List; 11] = [
+        List::AfterWhatName,
+        List::Relation,
+        List::Filler,
+        List::Pronouns,
+        List::Possessives,
+        List::Frame,
+        List::QuestionStarts,
+        List::AskPhrases,
+        List::AskNouns,
+        List::How,
+        List::What,
+    ];
+    let Some(name_end) = rest.iter().rposition(|slot| matches!(slot, Slot::Subject)) else {
+        return false;
+    };
+    let after_name = &rest[name_end + 1..];
+    // "the CAR-T thing people keep talking about": after a head noun comes a relative clause.
+    if after_name
+        .first()
+        .is_some_and(|slot| slot.is_in(language, List::GenericHeads))
+    {
+        return false;
+    }
+    match after_name.first() {
+        // The last word of the clause after the name is its verb: "what do mAbs target".
+        Some(Slot::Word { .. }) if after_name.len() == 1 => false,
+        Some(slot @ Slot::Word { .. }) => !FUNCTION_LISTS
+            .iter()
+            .any(|&list| slot.is_in(language, list)),
+        Some(Slot::Other | Slot::Quote) => true,
+        _ => false,
+    }
+}
+
+/// After "what is", whether the thing asked about is another thing *in relation to* the
+/// subject: "what is pseudoprogression on immunotherapy", "what is a flare after CAR-T". The
+/// words before the preposition that leads to the subject's name decide; frame words ("the role
+/// of", "the idea behind") still ask about the subject itself.
+fn defines_something_else(rest: &[Slot], language: &Language) -> bool {
+    let Some(name) = rest.iter().position(|slot| matches!(slot, Slot::Subject)) else {
+        return false;
+    };
+    let Some(preposition) = name.checked_sub(1).map(|i| rest[i]) else {
+        return false;
+    };
+    preposition.is_in(language, List::Relation)
+        && rest[..name - 1].iter().any(|slot| match slot {
+            // "what does 'checkpoint' mean in checkpoint inhibitors": a quoted word is a
+            // piece of the name being asked about.
+            Slot::Quote => false,
+            _ => !slot.is_in(language, List::Frame) && !slot.is_in(language, List::Relation),
+        })
+}

@@ -1,0 +1,370 @@
+//! The language around a subject's name: how members ask, what kinds of question there are,
+//! what reports rather than asks, and what carries no meaning. All of it is data from the
+//! responses folder (`language.toml`), so a moderator can teach the bot "rundown" or a new kind
+//! of question without a release; this module only holds the validated lists and answers "is
+//! this word or phrase in list X" quickly.
+//!
+//! Phrases are matched on normalised words (the same normalisation as messages), never
+//! fuzzily: a typo may weaken a request but must never make one.
+
+use std::collections::HashMap;
+
+use super::ids::KindId;
+use super::normalize::normalize;
+
+/// The named lists of the language file. Each list's meaning is documented in the shipped
+/// `responses/language.toml` and in docs/MATCHING.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    /// Words that open a "what is" question (`what`).
+    What,
+    /// After `what`: words that make it a "what is it" question (`is`, `are`, `exactly`).
+    AfterWhat,
+    /// After "what `<name>`": words that still ask what it is (`is`, `does`, `mean`).
+    AfterWhatName,
+    /// Words that open a "how does it work" question (`how`).
+    How,
+    /// After `how`: words that make it a question about the mechanism (`does`, `do`).
+    HowMechanism,
+    /// After "how does": words that make it personal instead (`i`, `my`).
+    HowPersonal,
+    /// Prepositions that tie another thing to the subject ("a flare *after* CAR-T").
+    Relation,
+    /// Words between "what is" and a preposition that still ask about the subject itself
+    /// ("the *role* of").
+    Frame,
+    /// Words that follow a name as part of it ("CAR-T *therapy*").
+    GenericHeads,
+    /// Words and phrases that ask for an explanation wherever they stand (`explain`,
+    /// `tell me about`, `rundown`).
+    AskPhrases,
+    /// Nouns that ask in a question, unless someone's (`meaning?`, but not "the bot's
+    /// explanation").
+    AskNouns,
+    /// Words that own the noun after them (`my`, `'s`).
+    Possessives,
+    /// Words that open a question even without a question mark (`what`, `is`, `can`).
+    QuestionStarts,
+    /// Words that carry no request and no content (greetings, politeness, the bot).
+    Filler,
+    /// Words that point back to a subject named before (`it`, `that`, `they`).
+    Pronouns,
+    /// Phrases that look like a kind of question but are only a frame ("when it comes to",
+    /// "in general"): masked before kinds are read.
+    Neutral,
+    /// Words and phrases that report rather than ask ("explained", "I know", "not asking").
+    Report,
+}
+
+impl List {
+    pub const ALL: [List; 17] = [
+        List::What,
+        List::AfterWhat,
+        List::AfterWhatName,
+        List::How,
+        List::HowMechanism,
+        List::HowPersonal,
+        List::Relation,
+        List::Frame,
+        List::GenericHeads,
+        List::AskPhrases,
+        List::AskNouns,
+        List::Possessives,
+        List::QuestionStarts,
+        List::Filler,
+        List::Pronouns,
+        List::Neutral,
+        List::Report,
+    ];
+}
+
+/// One element of a phrase: a word, or the place where the subject's name stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Element {
+    Word(String),
+    Subject,
+}
+
+/// Written in a phrase where the subject's name stands: `what was {subject} like`.
+pub const SUBJECT_PLACEHOLDER: &str = "{subject}";
+
+/// Why a phrase was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PhraseError {
+    #[error("\"{0}\" has no words to match")]
+    Empty(String),
+    #[error("\"{0}\": `{{subject}}` belongs only in the cues of a kind")]
+    SubjectNotAllowed(String),
+    #[error("\"{0}\" is longer than {MAX_PHRASE_WORDS} words")]
+    TooLong(String),
+}
+
+/// Longest phrase, in words: phrases are short frames, and matching tries each at every word.
+pub const MAX_PHRASE_WORDS: usize = 8;
+
+/// A set of phrases, indexed by their first element.
+#[derive(Debug, Clone, Default)]
+pub struct Phrases {
+    by_first: HashMap<String, Vec<Vec<Element>>>,
+    subject_first: Vec<Vec<Element>>,
+    len: usize,
+}
+
+impl Phrases {
+    fn insert(&mut self, phrase: Vec<Element>) {
+        self.len += 1;
+        match phrase.first() {
+            Some(Element::Word(first)) => {
+                self.by_first.entry(first.clone()).or_default().push(phrase)
+            }
+            _ => self.subject_first.push(phrase),
+        }
+    }
+
+    /// Phrases from texts already validated (see [`check_phrase`]); any that fails is left out.
+    pub fn lenient<'a>(texts: impl IntoIterator<Item = &'a str>) -> Phrases {
+        let mut phrases = Phrases::default();
+        for text in texts {
+            if let Ok(parsed) = parse_phrase(text) {
+                phrases.insert(parsed);
+            }
+        }
+        phrases
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether a one-word phrase is this word (as written or singular).
+    pub fn has_word(&self, word: &str, stem: &str) -> bool {
+        let single = |key: &str| {
+            self.by_first
+                .get(key)
+                .is_some_and(|phrases| phrases.iter().any(|p| p.len() == 1))
+        };
+        single(word) || (stem != word && single(stem))
+    }
+
+    /// The length of the longest phrase that starts at `position`, matching with `element_at`
+    /// (which tells whether the slot at a position holds that element).
+    pub fn longest_at(
+        &self,
+        position: usize,
+        first_word: Option<(&str, &str)>,
+        matches: impl Fn(usize, &Element) -> bool,
+    ) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        let mut try_list = |list: &[Vec<Element>]| {
+            for phrase in list {
+                if best.is_some_and(|b| b >= phrase.len()) {
+                    continue;
+                }
+                if phrase
+                    .iter()
+                    .enumerate()
+                    .all(|(offset, element)| matches(position + offset, element))
+                {
+                    best = Some(phrase.len());
+                }
+            }
+        };
+        match first_word {
+            Some((word, stem)) => {
+                if let Some(list) = self.by_first.get(word) {
+                    try_list(list);
+                }
+                if stem != word {
+                    if let Some(list) = self.by_first.get(stem) {
+                        try_list(list);
+                    }
+                }
+            }
+            None => try_list(&self.subject_first),
+        }
+        best
+    }
+}
+
+/// A kind of question and the cues that ask it.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    pub id: String,
+    pub cues: Phrases,
+    /// Whether the cues only frame another question ("am I ...", "which ..."): beside a kind
+    /// that is not framing, they do not count.
+    pub framing: bool,
+}
+
+/// The validated language of one catalog.
+#[derive(Debug, Clone)]
+pub struct Language {
+    lists: HashMap<List, Phrases>,
+    kinds: Vec<Kind>,
+    definition: KindId,
+}
+
+impl Language {
+    /// An empty language whose plain requests ("what is X", "explain X") ask for the kind
+    /// `definition_kind`, which is declared as the first kind.
+    pub fn new(definition_kind: &str) -> Language {
+        Language {
+            lists: List::ALL.iter().map(|&l| (l, Phrases::default())).collect(),
+            kinds: vec![Kind {
+                id: definition_kind.to_string(),
+                cues: Phrases::default(),
+                framing: false,
+            }],
+            definition: KindId::new(0),
+        }
+    }
+
+    /// Adds a phrase to a list.
+    pub fn add(&mut self, list: List, phrase: &str) -> Result<(), PhraseError> {
+        let parsed = parse_phrase(phrase)?;
+        if parsed.contains(&Element::Subject) {
+            return Err(PhraseError::SubjectNotAllowed(phrase.to_string()));
+        }
+        self.lists.entry(list).or_default().insert(parsed);
+        Ok(())
+    }
+
+    /// Declares a kind of question (or returns the one already declared under that id).
+    pub fn add_kind(&mut self, id: &str, framing: bool) -> KindId {
+        if let Some(existing) = self.kind(id) {
+            if let Some(kind) = self.kinds.get_mut(existing.get()) {
+                kind.framing |= framing;
+            }
+            return existing;
+        }
+        self.kinds.push(Kind {
+            id: id.to_string(),
+            cues: Phrases::default(),
+            framing,
+        });
+        KindId::new(self.kinds.len() - 1)
+    }
+
+    /// Whether a kind only frames other questions.
+    pub fn is_framing(&self, kind: KindId) -> bool {
+        self.kinds.get(kind.get()).is_some_and(|k| k.framing)
+    }
+
+    /// Adds a cue that asks the kind; `{subject}` marks where the subject's name stands.
+    pub fn add_cue(&mut self, kind: KindId, phrase: &str) -> Result<(), PhraseError> {
+        let parsed = parse_phrase(phrase)?;
+        if let Some(kind) = self.kinds.get_mut(kind.get()) {
+            kind.cues.insert(parsed);
+        }
+        Ok(())
+    }
+
+    pub fn kind(&self, id: &str) -> Option<KindId> {
+        self.kinds
+            .iter()
+            .position(|kind| kind.id == id)
+            .map(KindId::new)
+    }
+
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    pub fn kind_id(&self, kind: KindId) -> &str {
+        self.kinds.get(kind.get()).map_or("", |k| k.id.as_str())
+    }
+
+    /// The kind a plain request asks for.
+    pub fn definition(&self) -> KindId {
+        self.definition
+    }
+
+    pub fn list(&self, list: List) -> &Phrases {
+        static EMPTY: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+        self.lists
+            .get(&list)
+            .unwrap_or_else(|| EMPTY.get_or_init(Phrases::default))
+    }
+
+    /// Whether a word (as written or singular) is a one-word entry of a list.
+    pub fn has(&self, list: List, word: &str, stem: &str) -> bool {
+        self.list(list).has_word(word, stem)
+    }
+}
+
+/// Whether `text` can be a phrase of a list (`{subject}` allowed only where `with_subject`).
+pub fn check_phrase(text: &str, with_subject: bool) -> Result<(), PhraseError> {
+    let parsed = parse_phrase(text)?;
+    if !with_subject && parsed.contains(&Element::Subject) {
+        return Err(PhraseError::SubjectNotAllowed(text.to_string()));
+    }
+    Ok(())
+}
+
+/// Splits a phrase into elements, normalising each run of words like a message.
+fn parse_phrase(phrase: &str) -> Result<Vec<Element>, PhraseError> {
+    let mut elements = Vec::new();
+    for (index, part) in phrase.split(SUBJECT_PLACEHOLDER).enumerate() {
+        if index > 0 {
+            elements.push(Element::Subject);
+        }
+        for piece in part.split_whitespace() {
+            // A clitic kept by normalisation ("'s", the possessive) is written as it appears.
+            if piece.starts_with('\'') && piece.len() > 1 {
+                elements.push(Element::Word(piece.to_string()));
+            } else {
+                elements.extend(
+                    normalize(piece)
+                        .words()
+                        .map(|w| Element::Word(w.to_string())),
+                );
+            }
+        }
+    }
+    if !elements.iter().any(|e| matches!(e, Element::Word(_))) {
+        return Err(PhraseError::Empty(phrase.to_string()));
+    }
+    if elements.len() > MAX_PHRASE_WORDS {
+        return Err(PhraseError::TooLong(phrase.to_string()));
+    }
+    Ok(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_are_normalised_like_messages() {
+        let mut language = Language::new("definition");
+        language.add(List::AskPhrases, "What's the gist").unwrap();
+        let phrases = language.list(List::AskPhrases);
+        let words = ["what", "is", "the", "gist"];
+        let found = phrases.longest_at(0, Some(("what", "what")), |i, e| match e {
+            Element::Word(w) => words.get(i) == Some(&w.as_str()),
+            Element::Subject => false,
+        });
+        assert_eq!(found, Some(4));
+    }
+
+    #[test]
+    fn refuses_empty_and_misplaced_subjects() {
+        let mut language = Language::new("definition");
+        assert!(matches!(
+            language.add(List::Filler, "?!"),
+            Err(PhraseError::Empty(_))
+        ));
+        assert!(matches!(
+            language.add(List::AskPhrases, "what is {subject}"),
+            Err(PhraseError::SubjectNotAllowed(_))
+        ));
+        let kind = language.add_kind("experience", false);
+        assert!(language.add_cue(kind, "what was {subject} like").is_ok());
+        assert_eq!(language.kind("experience"), Some(kind));
+        assert_eq!(language.kind_id(language.definition()), "definition");
+    }
+}
