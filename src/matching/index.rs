@@ -6,37 +6,9 @@
 //! vocabulary words that share a word's first letter and length. It never allocates per
 //! message beyond the reused buffers.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
+use super::fnv::FnvMap;
 use super::ids::{SubjectIndex, VocabId};
 use super::normalize::{normalize, Normalized};
-
-/// FNV-1a: the vocabulary's keys are short words hashed once per message word, where std's
-/// DoS-resistant SipHash costs more than the lookup itself. The keys come from the catalog, not
-/// from members, so there is nothing to flood.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// One distinct word of the catalog's terms.
 #[derive(Debug)]

@@ -15,7 +15,7 @@
 
 use super::ids::{KindId, SubjectIndex};
 use super::index::TermMatch;
-use super::language::{Element, Language, List, Phrases};
+use super::language::{Element, Language, List, Membership, Phrases};
 use super::normalize::Normalized;
 use super::Addressing;
 
@@ -25,6 +25,8 @@ enum Slot<'a> {
     Word {
         word: &'a str,
         stem: &'a str,
+        /// The language's one-word lists the word is in, looked up once.
+        lists: Membership,
     },
     /// The name of the subject being read about.
     Subject,
@@ -35,16 +37,16 @@ enum Slot<'a> {
 }
 
 impl Slot<'_> {
-    fn is_in(&self, language: &Language, list: List) -> bool {
+    fn is_in(&self, list: List) -> bool {
         match *self {
-            Slot::Word { word, stem } => language.has(list, word, stem),
+            Slot::Word { lists, .. } => lists.contains(list),
             _ => false,
         }
     }
 
     fn matches(&self, element: &Element) -> bool {
         match (self, element) {
-            (Slot::Word { word, stem }, Element::Word(expected)) => {
+            (Slot::Word { word, stem, .. }, Element::Word(expected)) => {
                 word == expected || stem == expected
             }
             (Slot::Subject, Element::Subject) => true,
@@ -83,19 +85,32 @@ pub(crate) struct Reading {
     pub other_sense: bool,
 }
 
+/// The words a subject brings to the reading of a question about it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SubjectWords<'a> {
+    /// Words that show its name means something else.
+    pub other_senses: &'a Phrases,
+    /// The words of its own names.
+    pub name_words: &'a Phrases,
+}
+
 /// Reads the message's question about `subject`, whose name stands at the `found` matches of it;
 /// the other found matches are other subjects' names.
 pub(crate) fn read(
     normalized: &Normalized,
     found: &[TermMatch],
     subject: SubjectIndex,
-    other_senses: &Phrases,
+    words: SubjectWords,
     language: &Language,
     addressing: Addressing,
 ) -> Reading {
+    let SubjectWords {
+        other_senses,
+        name_words,
+    } = words;
     let clauses = clauses(normalized, found, subject, language);
     let direct = addressing == Addressing::Direct;
-    let linked = linked_clauses(&clauses, language);
+    let linked = linked_clauses(&clauses);
 
     let mut reading = Reading::default();
     let mut flags = Vec::with_capacity(linked.len());
@@ -105,13 +120,13 @@ pub(crate) fn read(
         // "I googled what CAR-T is". A report after the request is only context: "what is
         // CAR-T, everyone's talking about it". A question mark makes it a question either way.
         let report_at = first_phrase(&clause.slots, language.list(List::Report));
-        let request_at = request_position(clause, language, direct);
+        let request_at = request_position(clause, language, name_words, direct);
+        let opens_question = starts_question(clause);
         let narrative = !clause.question
-            && !starts_question(clause, language)
+            && !opens_question
             && report_at.is_some_and(|report| request_at.is_none_or(|request| report <= request));
         let request = !narrative && request_at.is_some();
-        let asks = !narrative
-            && (clause.question || request || direct || starts_question(clause, language));
+        let asks = !narrative && (clause.question || request || direct || opens_question);
         reading.request |= request;
         reading.asks |= asks;
         reading.statement |= narrative;
@@ -134,7 +149,7 @@ pub(crate) fn read(
                 (false, Some(end)) => {
                     let at = clause.slots[end..]
                         .iter()
-                        .position(|slot| !slot.is_in(language, List::GenericHeads))
+                        .position(|slot| !slot.is_in(List::GenericHeads))
                         .map_or(clause.slots.len(), |offset| end + offset);
                     (at, at + 1)
                 }
@@ -145,9 +160,7 @@ pub(crate) fn read(
     }
     reading.bare = clauses.iter().all(|clause| {
         clause.slots.iter().all(|slot| match slot {
-            Slot::Word { .. } => {
-                slot.is_in(language, List::Filler) || slot.is_in(language, List::Pronouns)
-            }
+            Slot::Word { .. } => slot.is_in(List::Filler) || slot.is_in(List::Pronouns),
             Slot::Subject => true,
             Slot::Other | Slot::Quote => false,
         })
@@ -184,10 +197,14 @@ fn clauses<'a>(
             Some(m) if m.subject == subject => Slot::Subject,
             Some(_) => Slot::Other,
             None if token.quoted => Slot::Quote,
-            None => Slot::Word {
-                word: normalized.word(token),
-                stem: normalized.stem(token),
-            },
+            None => {
+                let (word, stem) = (normalized.word(token), normalized.stem(token));
+                Slot::Word {
+                    word,
+                    stem,
+                    lists: language.membership(word, stem),
+                }
+            }
         };
         match slot {
             Slot::Subject => clause.subject_end = Some(clause.slots.len() + 1),
@@ -202,7 +219,7 @@ fn clauses<'a>(
             .get(index + 1)
             .is_none_or(|next| next.sentence != clauses[index].sentence);
         if clauses[index].question && !last_of_sentence {
-            clauses[index].question = starts_question(&clauses[index], language);
+            clauses[index].question = starts_question(&clauses[index]);
         }
     }
     clauses
@@ -210,7 +227,7 @@ fn clauses<'a>(
 
 /// The clauses that make up the question about the subject: those that name it, and later
 /// ones that point back to it or ask without naming anything.
-fn linked_clauses(clauses: &[Clause], language: &Language) -> Vec<usize> {
+fn linked_clauses(clauses: &[Clause]) -> Vec<usize> {
     let mut linked = Vec::new();
     let mut following = false;
     for (index, clause) in clauses.iter().enumerate() {
@@ -219,22 +236,19 @@ fn linked_clauses(clauses: &[Clause], language: &Language) -> Vec<usize> {
             following = true;
         } else if clause.has_other {
             following = false;
-        } else if following && (points_back(clause, language) || has_no_object(clause, language)) {
+        } else if following && (points_back(clause) || has_no_object(clause)) {
             linked.push(index);
         }
     }
     linked
 }
 
-fn points_back(clause: &Clause, language: &Language) -> bool {
-    clause
-        .slots
-        .iter()
-        .any(|slot| slot.is_in(language, List::Pronouns))
+fn points_back(clause: &Clause) -> bool {
+    clause.slots.iter().any(|slot| slot.is_in(List::Pronouns))
 }
 
 /// "explain pls", "meaning?", "can someone explain?": a request whose object is elsewhere.
-fn has_no_object(clause: &Clause, language: &Language) -> bool {
+fn has_no_object(clause: &Clause) -> bool {
     const FRAME_LISTS: [List; 10] = [
         List::Filler,
         List::Frame,
@@ -251,28 +265,24 @@ fn has_no_object(clause: &Clause, language: &Language) -> bool {
         && clause
             .slots
             .iter()
-            .all(|slot| FRAME_LISTS.iter().any(|&list| slot.is_in(language, list)))
+            .all(|slot| FRAME_LISTS.iter().any(|&list| slot.is_in(list)))
         && clause.slots.iter().any(|slot| {
-            slot.is_in(language, List::AskPhrases)
-                || slot.is_in(language, List::AskNouns)
-                || slot.is_in(language, List::What)
+            slot.is_in(List::AskPhrases) || slot.is_in(List::AskNouns) || slot.is_in(List::What)
         })
 }
 
-fn starts_question(clause: &Clause, language: &Language) -> bool {
+fn starts_question(clause: &Clause) -> bool {
     clause
         .slots
         .iter()
-        .find(|slot| {
-            slot.is_in(language, List::QuestionStarts) || !slot.is_in(language, List::Filler)
-        })
-        .is_some_and(|slot| slot.is_in(language, List::QuestionStarts))
+        .find(|slot| slot.is_in(List::QuestionStarts) || !slot.is_in(List::Filler))
+        .is_some_and(|slot| slot.is_in(List::QuestionStarts))
 }
 
 /// The length of the longest phrase of `phrases` starting at `position`.
 fn phrase_at(slots: &[Slot], position: usize, phrases: &Phrases) -> Option<usize> {
     let first = match slots.get(position)? {
-        Slot::Word { word, stem } => Some((*word, *stem)),
+        Slot::Word { word, stem, .. } => Some((*word, *stem)),
         Slot::Subject => None,
         _ => return None,
     };
@@ -324,10 +334,15 @@ fn add_kinds(
 }
 
 /// Where a clause first asks what something is or how it works, if it does.
-fn request_position(clause: &Clause, language: &Language, direct: bool) -> Option<usize> {
+fn request_position(
+    clause: &Clause,
+    language: &Language,
+    name_words: &Phrases,
+    direct: bool,
+) -> Option<usize> {
     let slots = &clause.slots;
     let asks_what = slots.iter().enumerate().position(|(i, slot)| {
-        if !slot.is_in(language, List::What) {
+        if !slot.is_in(List::What) {
             return false;
         }
         match slots.get(i + 1) {
@@ -336,30 +351,30 @@ fn request_position(clause: &Clause, language: &Language, direct: bool) -> Optio
             // "what is", "what exactly is", "what kind of treatment is"; not "what time",
             // "what cancers", "what happens".
             Some(next @ Slot::Word { .. }) => {
-                next.is_in(language, List::AfterWhat)
-                    && !defines_something_else(&slots[i + 2..], language)
-                    && !names_something_of_it(&slots[i + 2..], language)
+                next.is_in(List::AfterWhat)
+                    && !defines_something_else(&slots[i + 2..], name_words)
+                    && !names_something_of_it(&slots[i + 2..])
             }
             // "what CAR-T is", "what checkpoint inhibitors do"; not "what CAR-T did you get".
             Some(Slot::Subject) => {
                 let after_name = slots[i + 1..].iter().find(|slot| match slot {
                     Slot::Subject => false,
-                    Slot::Word { .. } => !slot.is_in(language, List::GenericHeads),
+                    Slot::Word { .. } => !slot.is_in(List::GenericHeads),
                     _ => true,
                 });
-                after_name.is_none_or(|slot| slot.is_in(language, List::AfterWhatName))
+                after_name.is_none_or(|slot| slot.is_in(List::AfterWhatName))
             }
             Some(_) => false,
         }
     });
     let asks_how = slots.iter().enumerate().position(|(i, slot)| {
-        slot.is_in(language, List::How)
+        slot.is_in(List::How)
             && slots
                 .get(i + 1)
-                .is_some_and(|next| next.is_in(language, List::HowMechanism))
+                .is_some_and(|next| next.is_in(List::HowMechanism))
             && slots
                 .get(i + 2)
-                .is_none_or(|after| !after.is_in(language, List::HowPersonal))
+                .is_none_or(|after| !after.is_in(List::HowPersonal))
     });
     // A noun asks in a question ("meaning?", "definition of X?"), but not when it is someone's:
     // "the bot's explanation of mAbs was short".
@@ -369,18 +384,18 @@ fn request_position(clause: &Clause, language: &Language, direct: bool) -> Optio
         slots.iter().all(|slot| match slot {
             Slot::Word { .. } => [List::AskNouns, List::Filler, List::Relation]
                 .iter()
-                .any(|&list| slot.is_in(language, list)),
+                .any(|&list| slot.is_in(list)),
             Slot::Subject => true,
             _ => false,
         })
     };
     let asks_by_noun = if clause.question || direct || noun_phrase_only() {
         slots.iter().enumerate().position(|(i, slot)| {
-            slot.is_in(language, List::AskNouns)
+            slot.is_in(List::AskNouns)
                 && !i
                     .checked_sub(1)
                     .and_then(|before| slots.get(before))
-                    .is_some_and(|before| before.is_in(language, List::Possessives))
+                    .is_some_and(|before| before.is_in(List::Possessives))
         })
     } else {
         None
@@ -396,7 +411,7 @@ fn request_position(clause: &Clause, language: &Language, direct: bool) -> Optio
 /// immunotherapy nurses do", "what are CAR-T side effects". Generic heads belong to the name
 /// ("CAR-T cells"); any word the language does not know as a frame or function word after them
 /// is such a noun.
-fn names_something_of_it(rest: &[Slot], language: &Language) -> bool {
+fn names_something_of_it(rest: &[Slot]) -> bool {
     const FUNCTION_LISTS: [List; 11] = [
         List::AfterWhatName,
         List::Relation,
@@ -417,16 +432,14 @@ fn names_something_of_it(rest: &[Slot], language: &Language) -> bool {
     // "the CAR-T thing people keep talking about": after a head noun comes a relative clause.
     if after_name
         .first()
-        .is_some_and(|slot| slot.is_in(language, List::GenericHeads))
+        .is_some_and(|slot| slot.is_in(List::GenericHeads))
     {
         return false;
     }
     match after_name.first() {
         // The last word of the clause after the name is its verb: "what do mAbs target".
         Some(Slot::Word { .. }) if after_name.len() == 1 => false,
-        Some(slot @ Slot::Word { .. }) => !FUNCTION_LISTS
-            .iter()
-            .any(|&list| slot.is_in(language, list)),
+        Some(slot @ Slot::Word { .. }) => !FUNCTION_LISTS.iter().any(|&list| slot.is_in(list)),
         Some(Slot::Other | Slot::Quote) => true,
         _ => false,
     }
@@ -436,18 +449,20 @@ fn names_something_of_it(rest: &[Slot], language: &Language) -> bool {
 /// subject: "what is pseudoprogression on immunotherapy", "what is a flare after CAR-T". The
 /// words before the preposition that leads to the subject's name decide; frame words ("the role
 /// of", "the idea behind") still ask about the subject itself.
-fn defines_something_else(rest: &[Slot], language: &Language) -> bool {
+fn defines_something_else(rest: &[Slot], name_words: &Phrases) -> bool {
     let Some(name) = rest.iter().position(|slot| matches!(slot, Slot::Subject)) else {
         return false;
     };
     let Some(preposition) = name.checked_sub(1).map(|i| rest[i]) else {
         return false;
     };
-    preposition.is_in(language, List::Relation)
+    preposition.is_in(List::Relation)
         && rest[..name - 1].iter().any(|slot| match slot {
             // "what does 'checkpoint' mean in checkpoint inhibitors": a quoted word is a
             // piece of the name being asked about.
             Slot::Quote => false,
-            _ => !slot.is_in(language, List::Frame) && !slot.is_in(language, List::Relation),
+            // "what does the CAR part of CAR-T mean": a piece of the name is asked about.
+            Slot::Word { word, stem, .. } if name_words.has_word(word, stem) => false,
+            _ => !slot.is_in(List::Frame) && !slot.is_in(List::Relation),
         })
 }

@@ -7,8 +7,7 @@
 //! Phrases are matched on normalised words (the same normalisation as messages), never
 //! fuzzily: a typo may weaken a request but must never make one.
 
-use std::collections::HashMap;
-
+use super::fnv::FnvMap;
 use super::ids::KindId;
 use super::normalize::normalize;
 
@@ -57,6 +56,11 @@ pub enum List {
 }
 
 impl List {
+    /// This list's bit in a word's membership mask.
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+
     pub const ALL: [List; 17] = [
         List::What,
         List::AfterWhat,
@@ -105,7 +109,7 @@ pub const MAX_PHRASE_WORDS: usize = 8;
 /// A set of phrases, indexed by their first element.
 #[derive(Debug, Clone, Default)]
 pub struct Phrases {
-    by_first: HashMap<String, Vec<Vec<Element>>>,
+    by_first: FnvMap<String, Vec<Vec<Element>>>,
     subject_first: Vec<Vec<Element>>,
     len: usize,
 }
@@ -200,10 +204,23 @@ pub struct Kind {
     pub framing: bool,
 }
 
+/// The lists a word belongs to (as a one-word entry), one bit per [`List`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Membership(u32);
+
+impl Membership {
+    pub fn contains(self, list: List) -> bool {
+        self.0 & list.bit() != 0
+    }
+}
+
 /// The validated language of one catalog.
 #[derive(Debug, Clone)]
 pub struct Language {
-    lists: HashMap<List, Phrases>,
+    lists: Vec<Phrases>,
+    /// Every one-word entry with the lists it is in: a clause's words are looked up once, then
+    /// every "is this word in list X" is a bit test.
+    memberships: FnvMap<String, Membership>,
     kinds: Vec<Kind>,
     definition: KindId,
 }
@@ -213,7 +230,8 @@ impl Language {
     /// `definition_kind`, which is declared as the first kind.
     pub fn new(definition_kind: &str) -> Language {
         Language {
-            lists: List::ALL.iter().map(|&l| (l, Phrases::default())).collect(),
+            lists: vec![Phrases::default(); List::ALL.len()],
+            memberships: FnvMap::default(),
             kinds: vec![Kind {
                 id: definition_kind.to_string(),
                 cues: Phrases::default(),
@@ -229,7 +247,10 @@ impl Language {
         if parsed.contains(&Element::Subject) {
             return Err(PhraseError::SubjectNotAllowed(phrase.to_string()));
         }
-        self.lists.entry(list).or_default().insert(parsed);
+        if let [Element::Word(word)] = parsed.as_slice() {
+            self.memberships.entry(word.clone()).or_default().0 |= list.bit();
+        }
+        self.lists[list as usize].insert(parsed);
         Ok(())
     }
 
@@ -284,15 +305,22 @@ impl Language {
     }
 
     pub fn list(&self, list: List) -> &Phrases {
-        static EMPTY: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
-        self.lists
-            .get(&list)
-            .unwrap_or_else(|| EMPTY.get_or_init(Phrases::default))
+        &self.lists[list as usize]
+    }
+
+    /// The lists a word (as written or singular) is a one-word entry of.
+    pub fn membership(&self, word: &str, stem: &str) -> Membership {
+        let of = |key: &str| self.memberships.get(key).copied().unwrap_or_default();
+        if stem == word {
+            of(word)
+        } else {
+            Membership(of(word).0 | of(stem).0)
+        }
     }
 
     /// Whether a word (as written or singular) is a one-word entry of a list.
     pub fn has(&self, list: List, word: &str, stem: &str) -> bool {
-        self.list(list).has_word(word, stem)
+        self.membership(word, stem).contains(list)
     }
 }
 

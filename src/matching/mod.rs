@@ -22,6 +22,7 @@
 //! it knows nothing of files or the catalog. Matching cannot fail and allocates a bounded
 //! amount per message.
 
+mod fnv;
 pub mod ids;
 mod index;
 mod intent;
@@ -169,6 +170,8 @@ pub struct AnswerSpec<'a> {
 struct SubjectEntry {
     ancestors: Vec<SubjectIndex>,
     other_senses: Phrases,
+    /// The words of the subject's own names: "the CAR part of CAR-T" asks about the name.
+    name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
 }
 
@@ -216,6 +219,19 @@ impl Matcher {
                 SubjectEntry {
                     ancestors: ancestors(subjects, index),
                     other_senses: Phrases::lenient(spec.other_senses.iter().map(String::as_str)),
+                    name_words: {
+                        let words: Vec<String> = spec
+                            .terms
+                            .iter()
+                            .flat_map(|term| {
+                                normalize(term)
+                                    .stems()
+                                    .map(str::to_string)
+                                    .collect::<Vec<_>>()
+                            })
+                            .collect();
+                        Phrases::lenient(words.iter().map(String::as_str))
+                    },
                     answers: Vec::new(),
                 }
             })
@@ -306,7 +322,10 @@ impl Matcher {
                     normalized,
                     chosen,
                     m.subject,
-                    &self.subjects[m.subject.get()].other_senses,
+                    intent::SubjectWords {
+                        other_senses: &self.subjects[m.subject.get()].other_senses,
+                        name_words: &self.subjects[m.subject.get()].name_words,
+                    },
                     &self.language,
                     addressing,
                 );
