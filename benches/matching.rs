@@ -5,8 +5,9 @@
 //! - ours on irrelevant chat, on relevant questions, and on a 100,000-message stream
 //!   (about 99% irrelevant), with the shipped catalog;
 //! - the same stream through `immunobot match`'s streaming writer (JSON out), in messages/s;
-//! - the same stream with a synthetic 1,000-topic catalog (10 questions each): the cost must
-//!   grow sub-linearly with the catalog (target: within 5x of the shipped catalog);
+//! - the same stream with a synthetic 16,000-answer catalog (4,000 subjects, some named by
+//!   ordinary words such as "pain" or "fever", four kinds of answer each): the cost must grow
+//!   sub-linearly with the catalog (target: within 5x of the shipped catalog);
 //! - a naive baseline: Jaro-Winkler of the whole message against every known question, as a
 //!   simple strsim bot would do (target: ours at least 40x faster on the stream).
 
@@ -55,6 +56,9 @@ const CHAT: &[&str] = &[
     "what time is it there?",
     "I'll ask my oncologist tomorrow",
     "feeling a bit nauseous today",
+    "my back pain is killing me today",
+    "had a fever all night, staying in",
+    "is it flu season already?",
     "has anyone tried acupuncture?",
     "here's the link: https://example.org/support-group",
     "**Reminder:** support call tonight",
@@ -104,59 +108,142 @@ fn pseudo_word(rng: &mut Lcg) -> String {
     (0..count).map(|_| rng.pick(SYLLABLES)).collect()
 }
 
-/// Writes a 1,000-topic catalog (10 questions each) into a temporary folder.
-fn synthetic_catalog(topics: usize) -> (tempfile::TempDir, Catalog) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("topics")).unwrap();
-    std::fs::write(
-        dir.path().join("catalog.toml"),
-        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n",
-    )
-    .unwrap();
+/// Conditions and symptoms whose names are ordinary chat words too ("pain", "fever"), so that
+/// the large catalog is found in chat the way a real imported corpus would be.
+const REAL_SUBJECTS: &[&str] = &[
+    "anemia",
+    "asthma",
+    "diabetes",
+    "arthritis",
+    "migraine",
+    "psoriasis",
+    "eczema",
+    "lupus",
+    "gout",
+    "glaucoma",
+    "cataract",
+    "hepatitis",
+    "malaria",
+    "measles",
+    "mumps",
+    "shingles",
+    "stroke",
+    "sepsis",
+    "obesity",
+    "insomnia",
+    "epilepsy",
+    "dementia",
+    "leukemia",
+    "lymphoma",
+    "melanoma",
+    "myeloma",
+    "sarcoma",
+    "glioma",
+    "pneumonia",
+    "bronchitis",
+    "influenza",
+    "tuberculosis",
+    "dengue",
+    "hives",
+    "acne",
+    "vertigo",
+    "tinnitus",
+    "scoliosis",
+    "osteoporosis",
+    "jaundice",
+    "cirrhosis",
+    "gastritis",
+    "colitis",
+    "hernia",
+    "hypertension",
+    "dehydration",
+    "fatigue",
+    "pain",
+    "fever",
+    "cough",
+    "headache",
+    "nausea",
+    "rash",
+    "cold",
+    "flu",
+    "covid",
+    "allergy",
+    "anxiety",
+    "depression",
+    "burnout",
+];
+
+/// A catalog of `subjects` subjects with four answers each (what it is, symptoms, treatment,
+/// outlook), built in memory the way an imported corpus would be.
+fn synthetic_catalog(subjects: usize) -> Catalog {
+    const SUFFIXES: &[&str] = &[
+        "disease",
+        "syndrome",
+        "cancer",
+        "deficiency",
+        "disorder",
+        "tumor",
+        "infection",
+    ];
     let mut rng = Lcg(42);
     let mut seen = std::collections::HashSet::new();
+    let mut files: Vec<(String, String)> = vec![(
+        "catalog.toml".to_string(),
+        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n".to_string(),
+    )];
     let mut written = 0;
-    while written < topics {
-        let name = pseudo_word(&mut rng);
-        let second = pseudo_word(&mut rng);
-        if !seen.insert(name.clone()) || !seen.insert(format!("{name} {second}")) {
+    while written < subjects {
+        let (name, terms) = match REAL_SUBJECTS.get(written) {
+            Some(real) => (real.to_string(), vec![real.to_string()]),
+            None => {
+                let word = pseudo_word(&mut rng);
+                let suffix = rng.pick(SUFFIXES);
+                (
+                    format!("{word} {suffix}"),
+                    vec![format!("{word} {suffix}"), word],
+                )
+            }
+        };
+        if !terms.iter().all(|term| seen.insert(term.clone())) {
             continue;
         }
-        let mut file = String::new();
+        let terms: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
+        let mut owner = String::new();
         let _ = writeln!(
-            file,
-            "id = \"t{written}\"\ntitle = \"{name}\"\nlabel = \"{name}\""
+            owner,
+            "id = \"t{written}\"\ntitle = \"{name}\"\nlabel = \"{name}\"\nreviewer = \"bench\""
         );
+        let _ = writeln!(owner, "body = \"Synthetic body {written}.\"");
+        let _ = writeln!(owner, "[matching]\nterms = [{}]", terms.join(", "));
         let _ = writeln!(
-            file,
-            "reviewer = \"bench\"\nbody = \"Synthetic body {written}.\""
+            owner,
+            "questions = [\"what is {name}\", \"what does {name} mean\", \"explain {name}\"]"
         );
-        let _ = writeln!(
-            file,
-            "[matching]\nterms = [\"{name}\", \"{name} {second}\"]"
-        );
-        let questions: Vec<String> = [
-            "what is {}",
-            "what are {}",
-            "explain {}",
-            "define {}",
-            "how does {} work",
-            "what does {} mean",
-            "tell me about {}",
-            "what is a {}",
-            "{} meaning",
-            "describe {}",
-        ]
-        .iter()
-        .map(|template| format!("\"{}\"", template.replace("{}", &name)))
-        .collect();
-        let _ = writeln!(file, "questions = [{}]", questions.join(", "));
-        std::fs::write(dir.path().join(format!("topics/t{written}.toml")), file).unwrap();
+        files.push((format!("topics/t{written}.toml"), owner));
+        for (kind, question) in [
+            ("symptoms", "what are the symptoms of"),
+            ("treatment", "what are the treatments for"),
+            ("outlook", "what is the outlook for"),
+        ] {
+            let mut answer = String::new();
+            let _ = writeln!(
+                answer,
+                "id = \"t{written}-{kind}\"\ntitle = \"{name}: {kind}\"\nlabel = \"{kind}\"\nreviewer = \"bench\""
+            );
+            let _ = writeln!(
+                answer,
+                "subject = \"t{written}\"\nkind = \"{kind}\"\nbody = \"Synthetic {kind} {written}.\""
+            );
+            let _ = writeln!(answer, "[matching]\nquestions = [\"{question} {name}\"]");
+            files.push((format!("topics/t{written}-{kind}.toml"), answer));
+        }
         written += 1;
     }
-    let catalog = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
-        .unwrap_or_else(|err| panic!("{err}"));
-    (dir, catalog)
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    Catalog::load_from_memory(&borrowed, &CONTENT_LIMITS).unwrap_or_else(|err| panic!("{err}"))
 }
 
 /// The naive approach: Jaro-Winkler of the whole lowercased message against every question.
@@ -198,7 +285,8 @@ fn assess(catalog: &Catalog) -> impl FnMut(&str) + '_ {
 
 fn main() {
     let shipped = Catalog::load(&ResponseSource::Embedded, &CONTENT_LIMITS).unwrap();
-    let (_dir, big) = synthetic_catalog(1_000);
+    let big = synthetic_catalog(4_000);
+    assert_eq!(big.topics().len(), 16_000);
     let questions: Vec<(usize, String)> = shipped
         .topics()
         .iter()
@@ -232,11 +320,11 @@ fn main() {
     println!("  irrelevant chat, shipped catalog      {irrelevant_ns:>10.0}");
     println!("  relevant questions, shipped catalog   {relevant_ns:>10.0}");
     println!("  100k stream, shipped catalog          {stream_ns:>10.0}");
-    println!("  100k stream, 1,000-topic catalog      {big_ns:>10.0}");
+    println!("  100k stream, 16,000-answer catalog    {big_ns:>10.0}");
     println!("  100k stream, naive strsim baseline    {naive_ns:>10.0}");
     println!();
     println!(
-        "immunobot match (JSON out), 100k stream: {match_per_second:>12.0} messages/s, one core"
+        "immunobot match (JSON out), 100k stream: {match_per_second:>12.0} messages/s, one core (target >= 1,000,000)"
     );
     println!();
     println!("ratios");
@@ -245,7 +333,7 @@ fn main() {
         naive_ns / stream_ns
     );
     println!(
-        "  1,000 topics / shipped (stream)       {:>10.2}x  (target <= 5x)",
+        "  16,000 answers / shipped (stream)     {:>10.2}x  (target <= 5x)",
         big_ns / stream_ns
     );
     println!(
