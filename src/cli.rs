@@ -138,10 +138,12 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 Addressing::Passive
             };
+            let mut out = io::stdout().lock();
             match bot::reply_to_message(&catalog, &message, addressing) {
-                Some(reply) => print!("{}", console::render_text(&reply, false)),
-                None => println!("(no reply: the bot stays silent)"),
+                Some(reply) => write!(out, "{}", console::render_text(&reply, false))?,
+                None => writeln!(out, "(no reply: the bot stays silent)")?,
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Match { responses } => {
@@ -149,14 +151,16 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             stream_matches(&catalog, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir } => Ok(check(dir.as_deref())),
+        Command::Check { dir } => Ok(check(dir.as_deref(), &mut io::stdout().lock())?),
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let report = eval::evaluate(&catalog, &text)
                 .map_err(|err| anyhow::anyhow!("{}: {err}", file.display()))?;
-            print!("{}", report.render());
+            let mut out = io::stdout().lock();
+            write!(out, "{}", report.render())?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -226,29 +230,29 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
     output.flush()
 }
 
-fn check(dir: Option<&Path>) -> ExitCode {
+fn check(dir: Option<&Path>, out: &mut impl Write) -> io::Result<ExitCode> {
     let dir = dir.unwrap_or(Path::new(config::DEFAULT_RESPONSES_DIR));
     let source = ResponseSource::Dir(dir.to_path_buf());
     let catalog = match Catalog::load(&source, &CONTENT_LIMITS) {
         Ok(catalog) => catalog,
         Err(err) => {
             for problem in &err.problems {
-                println!("{problem}");
+                writeln!(out, "{problem}")?;
             }
             eprintln!(
                 "{}: invalid ({} errors)",
                 dir.display(),
                 err.errors().count()
             );
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
     for warning in catalog.warnings() {
-        println!("{warning}");
+        writeln!(out, "{warning}")?;
     }
     let failures = crate::catalog::check_examples(&catalog);
     for failure in &failures {
-        println!("{failure}");
+        writeln!(out, "{failure}")?;
     }
     if !failures.is_empty() {
         eprintln!(
@@ -256,14 +260,15 @@ fn check(dir: Option<&Path>) -> ExitCode {
             dir.display(),
             failures.len()
         );
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     }
-    println!(
+    writeln!(
+        out,
         "{}: ok: {} topics, {} questions, {} examples",
         dir.display(),
         catalog.topics().len(),
         catalog.question_count(),
         catalog.examples().len()
-    );
-    ExitCode::SUCCESS
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

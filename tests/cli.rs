@@ -284,3 +284,34 @@ fn the_example_config_is_valid() {
     // The example points at the real Discord; a dry run stops after validating everything.
     assert!(output.status.success(), "{stderr}");
 }
+
+#[test]
+fn match_into_a_reader_that_stops_early_exits_zero() {
+    // `immunobot match < big.txt | head -1`: the reader leaves after one line.
+    let mut child = immunobot()
+        .arg("match")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Write errors are expected once the bot has left.
+    let writer = std::thread::spawn(move || {
+        for _ in 0..200_000 {
+            if stdin.write_all(b"what is car-t?\n").is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"car-t\""), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
