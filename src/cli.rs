@@ -1,7 +1,8 @@
 //! The command line: parsing (clap) and one function per subcommand.
 //!
 //! These forms are stable; scripts and tests rely on them:
-//! `run [--config FILE]`, `console [--responses DIR]`, `ask [--responses DIR] MESSAGE`,
+//! `run [--config FILE] [--dry-run]`, `console [--config FILE] [--responses DIR]`,
+//! `ask [--config FILE] [--responses DIR] MESSAGE`,
 //! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`.
 
 use std::io::{self, BufRead as _, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -13,7 +14,7 @@ use clap::{Parser, Subcommand};
 use tracing::info;
 
 use crate::catalog::{Catalog, CatalogHandle, ResponseSource};
-use crate::config::{self, Config};
+use crate::config::{self, ConfigFile};
 use crate::discord::{self, CONTENT_LIMITS};
 use crate::matching::Addressing;
 use crate::{bot, console, eval};
@@ -42,6 +43,8 @@ pub enum Command {
     },
     /// Talk to the bot in this terminal: no token, no network.
     Console {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         responses: Option<PathBuf>,
         /// Behave as in a channel the bot only overhears: answer when sure, else stay silent.
@@ -50,6 +53,8 @@ pub enum Command {
     },
     /// Print the reply the bot would send to MESSAGE in a channel.
     Ask {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         #[arg(long, value_name = "DIR")]
         responses: Option<PathBuf>,
         /// Reply as if the message mentioned the bot (suggestions, "no reviewed answer").
@@ -97,6 +102,22 @@ pub fn response_source(explicit: Option<&Path>) -> ResponseSource {
     }
 }
 
+/// The responses the config and the command line call for: `--responses` wins, then the
+/// config's `[responses] dir`, then `responses/` or the built-in copy.
+fn configured_source(explicit: Option<&Path>, config: &config::Config) -> ResponseSource {
+    response_source(explicit.or(config.responses_dir.as_deref()))
+}
+
+/// One line saying which config and which responses are in force, for banners and summaries.
+fn sources_line(file: &ConfigFile, source: &ResponseSource, catalog: &Catalog) -> String {
+    format!(
+        "config: {file}\nresponses: {} ({} topics, {} questions)",
+        source.describe(),
+        catalog.topics().len(),
+        catalog.question_count()
+    )
+}
+
 fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
     let catalog = Catalog::load(source, &CONTENT_LIMITS)
         .with_context(|| format!("cannot load the responses from {}", source.describe()))?;
@@ -109,8 +130,17 @@ fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
 pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, dry_run } => run(config.as_deref(), dry_run),
-        Command::Console { responses, passive } => {
-            let catalog = CatalogHandle::new(load(&response_source(responses.as_deref()))?);
+        Command::Console {
+            config,
+            responses,
+            passive,
+        } => {
+            let file = ConfigFile::locate(config.as_deref());
+            let config = file.load(None)?;
+            let source = configured_source(responses.as_deref(), &config);
+            let catalog = load(&source)?;
+            let sources = sources_line(&file, &source, &catalog);
+            let catalog = CatalogHandle::new(catalog);
             let addressing = if passive {
                 Addressing::Passive
             } else {
@@ -120,7 +150,10 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             let prompt = stdin.is_terminal();
             console::run(
                 &catalog,
-                addressing,
+                &console::Setup {
+                    addressing,
+                    sources,
+                },
                 stdin.lock(),
                 io::stdout().lock(),
                 prompt,
@@ -128,11 +161,13 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Ask {
+            config,
             responses,
             direct,
             message,
         } => {
-            let catalog = load(&response_source(responses.as_deref()))?;
+            let config = ConfigFile::locate(config.as_deref()).load(None)?;
+            let catalog = load(&configured_source(responses.as_deref(), &config))?;
             let addressing = if direct {
                 Addressing::Direct
             } else {
@@ -167,12 +202,14 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let config = Config::load(config_path, std::env::var(config::TOKEN_VAR).ok())?;
-    let source = if config_path.is_some() {
-        ResponseSource::Dir(config.responses_dir.clone())
-    } else {
-        response_source(None)
-    };
+    let file = ConfigFile::locate(config_path);
+    let config = file.load(std::env::var(config::TOKEN_VAR).ok())?;
+    if !dry_run {
+        // Before reading any response file: without a token there is nothing to run.
+        config.discord.token()?;
+    }
+    info!(config = %file, "read the config");
+    let source = configured_source(None, &config);
     let catalog = load(&source)?;
     info!(
         responses = %source.describe(),
@@ -181,10 +218,20 @@ fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
         "loaded the responses"
     );
     if dry_run {
-        println!(
-            "config and responses are valid ({} topics); not connecting (--dry-run)",
-            catalog.topics().len()
-        );
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", sources_line(&file, &source, &catalog))?;
+        if config.discord.token.is_none() {
+            writeln!(
+                out,
+                "note: {}; `immunobot run` needs it, --dry-run does not",
+                config::NO_TOKEN
+            )?;
+        }
+        writeln!(
+            out,
+            "config and responses are valid; not connecting (--dry-run)"
+        )?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

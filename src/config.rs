@@ -18,6 +18,8 @@ pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const DEFAULT_API_URL: &str = "https://discord.com";
 /// The responses folder, relative to the working directory, when nothing else is said.
 pub const DEFAULT_RESPONSES_DIR: &str = "responses";
+/// The config file read from the working directory when no `--config` is given.
+pub const DEFAULT_CONFIG_FILE: &str = "config.toml";
 /// `[discord] cooldown_seconds` when not set: the same answer at most once per channel per 5 min.
 pub const DEFAULT_COOLDOWN_SECONDS: u64 = 300;
 /// `[discord] user_limit` when not set: bot responses per member per window.
@@ -106,7 +108,9 @@ struct RawPassive {
 /// Validated settings for the Discord adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscordConfig {
-    pub token: Secret,
+    /// `None` until a token is given: a config is valid without one (CI validates configs with
+    /// `run --dry-run` and holds no secret); only connecting needs it ([`DiscordConfig::token`]).
+    pub token: Option<Secret>,
     /// Base URL of the REST API, without `/api`.
     pub api_url: String,
     /// Request the Message Content intent and answer plain channel messages.
@@ -126,6 +130,14 @@ pub struct DiscordConfig {
 }
 
 impl DiscordConfig {
+    /// The token, or the error that says where to put one.
+    pub fn token(&self) -> anyhow::Result<&Secret> {
+        match &self.token {
+            Some(token) => Ok(token),
+            None => bail!("{}", NO_TOKEN),
+        }
+    }
+
     /// Whether the API is Discord itself (not a proxy or a test double).
     pub fn uses_default_api(&self) -> bool {
         self.api_url == DEFAULT_API_URL
@@ -139,18 +151,73 @@ pub struct ModerationConfig {
     pub role_ids: Vec<u64>,
 }
 
+/// What to say when there is no token.
+pub const NO_TOKEN: &str =
+    "no bot token: set the DISCORD_TOKEN environment variable (or `[discord] token` in the config file)";
+
+/// Which config file is in force, and how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigFile {
+    /// Named with `--config`.
+    Named(PathBuf),
+    /// `config.toml` in the working directory, read without being named.
+    Found(PathBuf),
+    /// No file: every setting has its default.
+    Defaults,
+}
+
+impl ConfigFile {
+    /// `explicit` if given, else `config.toml` in the working directory when there is one.
+    pub fn locate(explicit: Option<&Path>) -> ConfigFile {
+        match explicit {
+            Some(path) => ConfigFile::Named(path.to_path_buf()),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                ConfigFile::Found(PathBuf::from(DEFAULT_CONFIG_FILE))
+            }
+            None => ConfigFile::Defaults,
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigFile::Named(path) | ConfigFile::Found(path) => Some(path),
+            ConfigFile::Defaults => None,
+        }
+    }
+
+    /// Reads and validates this file (or the defaults) with the environment's token.
+    pub fn load(&self, env_token: Option<String>) -> anyhow::Result<Config> {
+        Config::load(self.path(), env_token)
+    }
+}
+
+impl fmt::Display for ConfigFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigFile::Named(path) => write!(f, "{}", path.display()),
+            ConfigFile::Found(path) => {
+                write!(f, "{} (found in the working directory)", path.display())
+            }
+            ConfigFile::Defaults => write!(f, "none (no {DEFAULT_CONFIG_FILE} here; defaults)"),
+        }
+    }
+}
+
 /// The whole validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub discord: DiscordConfig,
     pub moderation: ModerationConfig,
-    pub responses_dir: PathBuf,
+    /// `[responses] dir`; `None` when the file does not say (then `responses/` in the working
+    /// directory if there is one, else the built-in responses).
+    pub responses_dir: Option<PathBuf>,
     /// Reload the responses whenever a file in the responses folder changes.
     pub watch_responses: bool,
 }
 
 impl Config {
-    /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value.
+    /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value; a
+    /// missing token is not an error here (see [`DiscordConfig::token`]).
     pub fn load(path: Option<&Path>, env_token: Option<String>) -> anyhow::Result<Config> {
         let raw = match path {
             Some(path) => {
@@ -179,11 +246,6 @@ impl Config {
             .map(Secret::new)
             .or(raw.discord.token)
             .filter(|token| !token.expose().trim().is_empty());
-        let Some(token) = token else {
-            bail!(
-                "no bot token: set the {TOKEN_VAR} environment variable (or `[discord] token` in the config file)"
-            );
-        };
         let api_url = raw
             .discord
             .api_url
@@ -226,10 +288,9 @@ impl Config {
         // there; otherwise relative to the working directory.
         let responses_dir = match (raw.responses.dir, path.and_then(Path::parent)) {
             (Some(dir), Some(base)) if dir.is_relative() && base.join(&dir).is_dir() => {
-                base.join(dir)
+                Some(base.join(dir))
             }
-            (Some(dir), _) => dir,
-            (None, _) => PathBuf::from(DEFAULT_RESPONSES_DIR),
+            (dir, _) => dir,
         };
         Ok(Config {
             discord: DiscordConfig {
@@ -284,13 +345,17 @@ mod tests {
         let config = Config::from_raw(RawConfig::default(), Some("sekrit-token".into()), None)
             .expect("valid");
         assert!(!format!("{config:?}").contains("sekrit-token"));
-        assert_eq!(config.discord.token.expose(), "sekrit-token");
+        assert_eq!(config.discord.token().unwrap().expose(), "sekrit-token");
     }
 
     #[test]
-    fn a_missing_token_is_a_clear_error() {
-        let err = Config::from_raw(RawConfig::default(), None, None).unwrap_err();
+    fn a_missing_token_is_valid_config_but_a_clear_error_to_connect_with() {
+        let config = Config::from_raw(RawConfig::default(), None, None).unwrap();
+        assert_eq!(config.discord.token, None);
+        let err = config.discord.token().unwrap_err();
         assert!(err.to_string().contains(TOKEN_VAR));
+        let config = Config::from_raw(RawConfig::default(), Some("  ".into()), None).unwrap();
+        assert_eq!(config.discord.token, None, "a blank token is no token");
     }
 
     #[test]
@@ -299,7 +364,7 @@ mod tests {
         assert_eq!(config.discord.api_url, DEFAULT_API_URL);
         assert!(config.discord.uses_default_api());
         assert!(config.discord.message_content);
-        assert_eq!(config.responses_dir, PathBuf::from("responses"));
+        assert_eq!(config.responses_dir, None);
         assert!(
             !config.watch_responses,
             "reloads on file changes are opt-in"

@@ -46,20 +46,24 @@ pub fn render_text(reply: &Reply, numbered: bool) -> String {
     out
 }
 
+/// How this console session treats messages, and what its banner says.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub addressing: Addressing,
+    /// Which config and which responses are in force, shown in the banner.
+    pub sources: String,
+}
+
 /// Runs the console until end of input or `/quit`.
 pub fn run(
     catalog: &CatalogHandle,
-    addressing: Addressing,
+    setup: &Setup,
     input: impl BufRead,
     mut output: impl Write,
     prompt: bool,
 ) -> io::Result<()> {
     let mut last_buttons: Vec<String> = Vec::new();
-    writeln!(
-        output,
-        "immunobot console: {} topics loaded. {HELP}",
-        catalog.current().topics().len()
-    )?;
+    writeln!(output, "immunobot console\n{}\n{HELP}", setup.sources)?;
     if prompt {
         write!(output, "> ")?;
         output.flush()?;
@@ -93,7 +97,7 @@ pub fn run(
         } else if let Some(question) = text.strip_prefix("/ask") {
             Some(bot::reply_to_ask(&catalog, question))
         } else {
-            let reply = bot::reply_to_message(&catalog, text, addressing);
+            let reply = bot::reply_to_message(&catalog, text, setup.addressing);
             if reply.is_none() {
                 writeln!(output, "(the bot stays silent)")?;
             }

@@ -276,13 +276,100 @@ fn run_with_a_bad_config_names_the_file_and_line() {
 }
 
 #[test]
-fn the_example_config_is_valid() {
-    let (output, _, stderr) = run(immunobot()
-        .env("DISCORD_TOKEN", "x")
-        .env("RUST_LOG", "off")
-        .args(["run", "--dry-run", "--config", "config.toml.example"]));
+fn the_example_config_is_valid_without_a_token() {
+    // CI validates a config with no secret at hand: a missing token is a note, not an error.
+    let (output, stdout, stderr) = run(immunobot().env("RUST_LOG", "off").args([
+        "run",
+        "--dry-run",
+        "--config",
+        "config.toml.example",
+    ]));
     // The example points at the real Discord; a dry run stops after validating everything.
     assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("config: config.toml.example\n"), "{stdout}");
+    assert!(
+        stdout.contains("responses: responses (5 topics, "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("note: no bot token"), "{stdout}");
+    assert!(stdout.contains("DISCORD_TOKEN"), "{stdout}");
+
+    let (output, stdout, _) = run(immunobot().env("DISCORD_TOKEN", "not-a-real-token").args([
+        "run",
+        "--dry-run",
+        "--config",
+        "config.toml.example",
+    ]));
+    assert!(output.status.success());
+    assert!(!stdout.contains("note: no bot token"), "{stdout}");
+    assert!(!stdout.contains("not-a-real-token"), "{stdout}");
+}
+
+#[test]
+fn a_config_toml_in_the_working_directory_is_read_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, stdout, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("config: none (no config.toml here; defaults)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("responses: the built-in responses (5 topics"),
+        "{stdout}"
+    );
+
+    // The file is found without --config: its responses folder is the one in force ...
+    let copy = broken_copy();
+    fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[responses]\ndir = {:?}\n",
+            copy.path().display().to_string()
+        ),
+    )
+    .unwrap();
+    let (output, stdout, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("config: config.toml (found in the working directory)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("responses: {} (5 topics", copy.path().display())),
+        "{stdout}"
+    );
+    // ... the console says so in its banner ...
+    let (output, stdout) = run_with_input(
+        immunobot().current_dir(dir.path()).arg("console"),
+        "/quit\n",
+    );
+    assert!(output.status.success());
+    let banner: String = stdout.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(
+        banner.contains("config: config.toml (found in the working directory)"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&copy.path().display().to_string()),
+        "{banner}"
+    );
+
+    // ... and a mistake in it is reported, not skipped.
+    fs::write(
+        dir.path().join("config.toml"),
+        "[discord]\nmesage_content = true\n",
+    )
+    .unwrap();
+    let (output, _, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
 }
 
 #[test]

@@ -97,7 +97,7 @@ impl DiscordBot {
         catalog: CatalogHandle,
         source: ResponseSource,
     ) -> anyhow::Result<Self> {
-        let mut http = HttpBuilder::new(config.token.expose());
+        let mut http = HttpBuilder::new(config.token()?.expose());
         if !config.uses_default_api() {
             // serenity's rate limiter talks to discord.com directly whatever the proxy says, so
             // behind a proxy (or a test double) the proxy must do the rate limiting.
