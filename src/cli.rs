@@ -30,52 +30,81 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Help for every `--responses DIR`.
+const RESPONSES_HELP: &str = "Folder of response files [default: the config's [responses] dir, else ./responses if present, else the responses built into the binary]";
+/// Help for every `--config FILE`.
+const CONFIG_HELP: &str =
+    "Config file (see config.toml.example) [default: ./config.toml if present, else built-in defaults]";
+
+const RUN_AFTER_HELP: &str = "\
+Config: --config FILE, else ./config.toml in the working directory when there is one, else the
+defaults. Every key is documented in config.toml.example.
+
+Environment:
+  DISCORD_TOKEN  the bot token (wins over [discord] token); --dry-run does not need it
+  RUST_LOG       log level or filter, e.g. debug or immunobot=debug [default: info]
+
+Signals: Ctrl-C and SIGTERM stop the bot cleanly; SIGHUP reloads the responses.";
+
+const TOOLS_AFTER_HELP: &str =
+    "Environment:\n  RUST_LOG  log level or filter, e.g. info or debug [default: warn]";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the Discord bot (token from DISCORD_TOKEN).
+    #[command(after_help = RUN_AFTER_HELP)]
     Run {
-        /// Config file (see config.toml.example).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
         config: Option<PathBuf>,
-        /// Validate the config and the responses, then exit without connecting.
+        /// Validate the config and the responses, print which are in force, then exit without
+        /// connecting (no token needed).
         #[arg(long)]
         dry_run: bool,
     },
     /// Talk to the bot in this terminal: no token, no network.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Console {
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
         config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
         /// Behave as in a channel the bot only overhears: answer when sure, else stay silent.
         #[arg(long)]
         passive: bool,
     },
     /// Print the reply the bot would send to MESSAGE in a channel.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Ask {
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
         config: Option<PathBuf>,
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
         /// Reply as if the message mentioned the bot (suggestions, "no reviewed answer").
         #[arg(long)]
         direct: bool,
+        /// The message, as a member would write it (quote it in the shell).
         message: String,
     },
     /// Read messages from stdin, one per line; write one JSON object per line.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Match {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
     },
     /// Validate response files and run their examples.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Check {
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
+        /// Folder of response files to check.
+        #[arg(value_name = "DIR", default_value = config::DEFAULT_RESPONSES_DIR)]
+        dir: PathBuf,
     },
     /// Measure matching on a labelled file (`label<TAB>message`, `none` for silence).
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Eval {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
+        /// Tab-separated file: a topic id or `none`, a tab, a message; one per line.
+        #[arg(value_name = "FILE")]
         file: PathBuf,
     },
 }
@@ -186,7 +215,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             stream_matches(&catalog, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir } => Ok(check(dir.as_deref(), &mut io::stdout().lock())?),
+        Command::Check { dir } => Ok(check(&dir, &mut io::stdout().lock())?),
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
@@ -277,8 +306,7 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
     output.flush()
 }
 
-fn check(dir: Option<&Path>, out: &mut impl Write) -> io::Result<ExitCode> {
-    let dir = dir.unwrap_or(Path::new(config::DEFAULT_RESPONSES_DIR));
+fn check(dir: &Path, out: &mut impl Write) -> io::Result<ExitCode> {
     let source = ResponseSource::Dir(dir.to_path_buf());
     let catalog = match Catalog::load(&source, &CONTENT_LIMITS) {
         Ok(catalog) => catalog,

@@ -402,3 +402,44 @@ fn match_into_a_reader_that_stops_early_exits_zero() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
 }
+
+/// Every argument of every subcommand has a description in `--help`.
+#[test]
+fn help_describes_every_argument_and_default() {
+    for sub in ["run", "console", "ask", "match", "check", "eval"] {
+        let (output, stdout, _) = run(immunobot().args([sub, "--help"]));
+        assert!(output.status.success());
+        let lines: Vec<&str> = stdout.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let entry = line.trim_start();
+            let indent = line.len() - entry.len();
+            if indent != 2 || !(entry.starts_with('-') || entry.starts_with('<')) {
+                continue;
+            }
+            // Clap writes the description after the flag, or on the next, deeper line.
+            let described = entry
+                .split_once("  ")
+                .is_some_and(|(_, text)| !text.trim().is_empty())
+                || lines
+                    .get(i + 1)
+                    .is_some_and(|next| next.len() - next.trim_start().len() > 2);
+            assert!(
+                described,
+                "`{sub} --help`: `{entry}` has no description\n{stdout}"
+            );
+        }
+    }
+    let help = |sub: &str| run(immunobot().args([sub, "--help"])).1;
+    let run_help = help("run");
+    for needle in ["RUST_LOG", "./config.toml", "DISCORD_TOKEN", "SIGHUP"] {
+        assert!(
+            run_help.contains(needle),
+            "run --help lacks {needle}\n{run_help}"
+        );
+    }
+    assert!(help("check").contains("[default: responses]"));
+    let ask = help("ask");
+    assert!(ask.contains("--responses <DIR>"), "{ask}");
+    assert!(ask.contains("built into the binary"), "{ask}");
+    assert!(help("eval").contains("<FILE>"));
+}
