@@ -13,7 +13,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing::info;
 
-use crate::catalog::{Catalog, CatalogHandle, ResponseSource};
+use crate::catalog::{plural, Catalog, CatalogHandle, ResponseSource};
 use crate::config::{self, ConfigFile};
 use crate::discord::{self, CONTENT_LIMITS};
 use crate::matching::Addressing;
@@ -97,6 +97,10 @@ pub enum Command {
         /// Folder of response files to check.
         #[arg(value_name = "DIR", default_value = config::DEFAULT_RESPONSES_DIR)]
         dir: PathBuf,
+        /// Also list the problems that only follow from another (a topic file that cannot be
+        /// read makes every reference to its topic a problem too).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Measure matching on a labelled file (`label<TAB>message`, `none` for silence).
     #[command(after_help = TOOLS_AFTER_HELP)]
@@ -215,7 +219,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             stream_matches(&catalog, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir } => Ok(check(&dir, &mut io::stdout().lock())?),
+        Command::Check { dir, verbose } => Ok(check(&dir, verbose, &mut io::stdout().lock())?),
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
@@ -306,18 +310,19 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
     output.flush()
 }
 
-fn check(dir: &Path, out: &mut impl Write) -> io::Result<ExitCode> {
+fn check(dir: &Path, verbose: bool, out: &mut impl Write) -> io::Result<ExitCode> {
     let source = ResponseSource::Dir(dir.to_path_buf());
     let catalog = match Catalog::load(&source, &CONTENT_LIMITS) {
         Ok(catalog) => catalog,
         Err(err) => {
-            for problem in &err.problems {
-                writeln!(out, "{problem}")?;
+            for line in err.report(verbose) {
+                writeln!(out, "{line}")?;
             }
+            let count = err.root_errors().count();
             eprintln!(
-                "{}: invalid ({} errors)",
+                "{}: invalid ({count} {})",
                 dir.display(),
-                err.errors().count()
+                plural(count, "problem", "problems")
             );
             return Ok(ExitCode::FAILURE);
         }
@@ -331,9 +336,10 @@ fn check(dir: &Path, out: &mut impl Write) -> io::Result<ExitCode> {
     }
     if !failures.is_empty() {
         eprintln!(
-            "{}: {} example(s) no longer route as expected",
+            "{}: {} {} no longer route as expected",
             dir.display(),
-            failures.len()
+            failures.len(),
+            plural(failures.len(), "example", "examples")
         );
         return Ok(ExitCode::FAILURE);
     }

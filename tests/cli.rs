@@ -443,3 +443,52 @@ fn help_describes_every_argument_and_default() {
     assert!(ask.contains("built into the binary"), "{ask}");
     assert!(help("eval").contains("<FILE>"));
 }
+
+#[test]
+fn check_leads_with_the_root_cause_and_sums_up_what_follows_from_it() {
+    let dir = broken_copy();
+    // One unclosed string: car-t.toml cannot be read, so every reference to `car-t` fails too.
+    edit(
+        &dir.path().join("topics/car-t.toml"),
+        "title = \"CAR-T Cell Therapy\"",
+        "title = \"CAR-T Cell Therapy",
+    );
+    let (output, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let car_t = format!("{}:2: ", dir.path().join("topics/car-t.toml").display());
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with(&car_t), "{stdout}");
+    // Four follow-ups in other topics and three examples.
+    assert_eq!(lines[1], "  7 more problems follow from it", "{stdout}");
+    assert!(stderr.contains("invalid (1 problem)"), "{stderr}");
+
+    let (output, stdout, _) = run(immunobot().args(["check", "--verbose"]).arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 8, "{stdout}");
+    assert!(lines[0].starts_with(&car_t), "{stdout}");
+    let immuno = format!(
+        "  {}:6: follow-up `car-t` is not a topic",
+        dir.path().join("topics/immunotherapy.toml").display()
+    );
+    assert!(lines.contains(&immuno.as_str()), "{stdout}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("examples.tsv:")).count(),
+        3,
+        "{stdout}"
+    );
+
+    // A follow-up that names no topic at all is still a problem of its own.
+    edit(
+        &dir.path().join("topics/immunotherapy.toml"),
+        "\"cancer-vaccines\"",
+        "\"cancer-vacines\"",
+    );
+    let (_, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert!(
+        stdout.contains("follow-up `cancer-vacines` is not a topic"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("invalid (2 problems)"), "{stderr}");
+}

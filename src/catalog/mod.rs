@@ -20,7 +20,7 @@ use arc_swap::ArcSwap;
 
 use crate::matching::Matcher;
 
-pub use problem::{LoadError, Problem, Severity};
+pub use problem::{plural, LoadError, Problem, Severity};
 pub use source::{ResponseSource, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};
 

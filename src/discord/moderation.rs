@@ -15,7 +15,7 @@ use tracing::{info, warn};
 use super::limits::MESSAGE_CONTENT;
 use super::reload::{Reloader, Trigger};
 use super::render::{interaction_message, no_mentions};
-use crate::catalog::{LoadError, Problem, ReloadSummary, ResponseSource};
+use crate::catalog::{plural, LoadError, ReloadSummary, ResponseSource};
 use crate::reply::Reply;
 
 /// The moderator's own words. Fixed and kind.
@@ -154,39 +154,37 @@ pub fn summary_text(summary: &ReloadSummary, source: &ResponseSource) -> String 
     let lines: Vec<String> = summary
         .warnings
         .iter()
-        .map(|problem| shown(problem, source))
+        .map(|problem| shown(&problem.to_string(), source))
         .collect();
     fit(head, &lines)
 }
 
 /// Why a reload was refused: every problem as `file:line: message`, as many as fit.
 pub fn failure_text(err: &LoadError, source: &ResponseSource) -> String {
-    let errors = err.errors().count();
+    let errors = err.root_errors().count();
     let head = format!(
-        "Nothing was reloaded: the response files have {errors} problem{}. {}",
-        if errors == 1 { "" } else { "s" },
+        "Nothing was reloaded: the response files have {errors} {}. {}",
+        plural(errors, "problem", "problems"),
         words::STILL_LIVE
     );
     let lines: Vec<String> = err
-        .problems
+        .report(false)
         .iter()
-        .map(|problem| shown(problem, source))
+        .map(|line| shown(line, source))
         .collect();
     fit(head, &lines)
 }
 
-/// A problem with its path relative to the responses folder: that is the path the moderator
+/// A report line with paths relative to the responses folder: that is the path the moderator
 /// edits, and the server's own folders are none of the channel's business.
-fn shown(problem: &Problem, source: &ResponseSource) -> String {
-    let mut problem = problem.clone();
+fn shown(line: &str, source: &ResponseSource) -> String {
+    let mut line = line.to_string();
     if let ResponseSource::Dir(dir) = source {
         let prefix = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
-        if let Some(relative) = problem.file.strip_prefix(&prefix) {
-            problem.file = relative.to_string();
-        }
+        line = line.replace(&prefix, "");
     }
     // A code block shows the text as written; only its own fence could break out of it.
-    problem.to_string().replace("```", "'''")
+    line.replace("```", "'''")
 }
 
 /// `head`, then `lines` in a code block, cut to Discord's message length with "… and N more".
@@ -245,6 +243,7 @@ fn truncate(text: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Problem;
     use serenity::all::Permissions;
 
     fn member(permissions: Permissions, roles: &[u64]) -> Member {
