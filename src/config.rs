@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::guard::PassiveScope;
 
@@ -74,13 +75,14 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawDiscord {
     token: Option<Secret>,
-    api_url: Option<String>,
+    // Values checked after parsing keep where they stood, so a refusal names the line.
+    api_url: Option<Spanned<String>>,
     message_content: Option<bool>,
     guild_id: Option<u64>,
-    max_passive_length: Option<usize>,
-    cooldown_seconds: Option<u64>,
-    user_limit: Option<usize>,
-    user_limit_seconds: Option<u64>,
+    max_passive_length: Option<Spanned<usize>>,
+    cooldown_seconds: Option<Spanned<u64>>,
+    user_limit: Option<Spanned<usize>>,
+    user_limit_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,16 +95,16 @@ struct RawResponses {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawModeration {
-    role_ids: Option<Vec<u64>>,
+    role_ids: Option<Spanned<Vec<u64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPassive {
-    allow_guilds: Option<Vec<u64>>,
-    deny_guilds: Option<Vec<u64>>,
-    allow_channels: Option<Vec<u64>>,
-    deny_channels: Option<Vec<u64>>,
+    allow_guilds: Option<Spanned<Vec<u64>>>,
+    deny_guilds: Option<Spanned<Vec<u64>>>,
+    allow_channels: Option<Spanned<Vec<u64>>>,
+    deny_channels: Option<Spanned<Vec<u64>>>,
 }
 
 /// Validated settings for the Discord adapter.
@@ -219,70 +221,70 @@ impl Config {
     /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value; a
     /// missing token is not an error here (see [`DiscordConfig::token`]).
     pub fn load(path: Option<&Path>, env_token: Option<String>) -> anyhow::Result<Config> {
-        let raw = match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
-                toml::from_str::<RawConfig>(&text).map_err(|err| {
-                    let line = err
-                        .span()
-                        .map(|span| text[..span.start].matches('\n').count() + 1)
-                        .unwrap_or(1);
-                    anyhow::anyhow!("{}:{}: {}", path.display(), line, err.message().trim())
-                })?
-            }
-            None => RawConfig::default(),
+        let Some(path) = path else {
+            return Config::from_raw(RawConfig::default(), env_token, &Place::default());
         };
-        Config::from_raw(raw, env_token, path)
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let raw = toml::from_str::<RawConfig>(&text).map_err(|err| {
+            let (line, message) = crate::toml_words::describe(&err, &text);
+            let place = Place {
+                path: Some(path),
+                text: &text,
+            };
+            anyhow::anyhow!("{}{message}", place.line(line))
+        })?;
+        Config::from_raw(
+            raw,
+            env_token,
+            &Place {
+                path: Some(path),
+                text: &text,
+            },
+        )
     }
 
     fn from_raw(
         raw: RawConfig,
         env_token: Option<String>,
-        path: Option<&Path>,
+        place: &Place,
     ) -> anyhow::Result<Config> {
+        let path = place.path;
         let token = env_token
             .filter(|token| !token.trim().is_empty())
             .map(Secret::new)
             .or(raw.discord.token)
             .filter(|token| !token.expose().trim().is_empty());
-        let api_url = raw
-            .discord
-            .api_url
-            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
-            .trim_end_matches('/')
-            .to_string();
+        let (api_url, at) = place.value(raw.discord.api_url, || DEFAULT_API_URL.to_string());
+        let api_url = api_url.trim_end_matches('/').to_string();
         if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
-            bail!("`[discord] api_url` must start with http:// or https://, got `{api_url}`");
+            bail!("{at}`[discord] api_url` must start with http:// or https://, got `{api_url}`");
         }
-        let max_passive_length = raw.discord.max_passive_length.unwrap_or(500);
+        let (max_passive_length, at) = place.value(raw.discord.max_passive_length, || 500);
         if max_passive_length == 0 {
-            bail!("`[discord] max_passive_length` must be at least 1");
+            bail!("{at}`[discord] max_passive_length` must be at least 1");
         }
-        let cooldown_seconds = raw
-            .discord
-            .cooldown_seconds
-            .unwrap_or(DEFAULT_COOLDOWN_SECONDS);
+        let (cooldown_seconds, at) =
+            place.value(raw.discord.cooldown_seconds, || DEFAULT_COOLDOWN_SECONDS);
         if cooldown_seconds > MAX_WINDOW_SECONDS {
-            bail!("`[discord] cooldown_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to turn the cooldown off");
+            bail!("{at}`[discord] cooldown_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to turn the cooldown off");
         }
-        let user_limit = raw.discord.user_limit.unwrap_or(DEFAULT_USER_LIMIT);
+        let (user_limit, at) = place.value(raw.discord.user_limit, || DEFAULT_USER_LIMIT);
         if user_limit > MAX_USER_LIMIT {
-            bail!("`[discord] user_limit` must be at most {MAX_USER_LIMIT}, or 0 to turn the limit off");
+            bail!("{at}`[discord] user_limit` must be at most {MAX_USER_LIMIT}, or 0 to turn the limit off");
         }
-        let user_limit_seconds = raw
-            .discord
-            .user_limit_seconds
-            .unwrap_or(DEFAULT_USER_LIMIT_SECONDS);
+        let (user_limit_seconds, at) = place.value(raw.discord.user_limit_seconds, || {
+            DEFAULT_USER_LIMIT_SECONDS
+        });
         if !(1..=MAX_WINDOW_SECONDS).contains(&user_limit_seconds) {
-            bail!("`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
+            bail!("{at}`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
         }
-        let passive = passive_scope(raw.passive)?;
-        let role_ids = raw.moderation.role_ids.unwrap_or_default();
+        let passive = passive_scope(raw.passive, place)?;
+        let (role_ids, at) = place.value(raw.moderation.role_ids, Vec::new);
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
         // silently grant nobody the role the operator meant.
         if role_ids.contains(&0) {
-            bail!("`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
+            bail!("{at}`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
         }
         // A relative responses folder in a config file means: next to that file, when it is
         // there; otherwise relative to the working directory.
@@ -311,23 +313,52 @@ impl Config {
     }
 }
 
+/// The config file's text, for saying where a refused value stands.
+#[derive(Default)]
+struct Place<'a> {
+    path: Option<&'a Path>,
+    text: &'a str,
+}
+
+impl Place<'_> {
+    /// `FILE:LINE: ` (or `FILE: ` without a line, or nothing without a file).
+    fn line(&self, line: Option<usize>) -> String {
+        match (self.path, line) {
+            (Some(path), Some(line)) => format!("{}:{line}: ", path.display()),
+            (Some(path), None) => format!("{}: ", path.display()),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// A value or its default, and where it stood as a `FILE:LINE: ` prefix for a refusal.
+    fn value<T>(&self, value: Option<Spanned<T>>, default: impl FnOnce() -> T) -> (T, String) {
+        match value {
+            Some(value) => {
+                let line = crate::catalog::line_of(self.text, value.span().start);
+                (value.into_inner(), self.line(Some(line)))
+            }
+            None => (default(), self.line(None)),
+        }
+    }
+}
+
 /// The `[passive]` lists, refusing the placeholder 0: an allow list holding only a 0 would
 /// silently turn passive answering off everywhere.
-fn passive_scope(raw: RawPassive) -> anyhow::Result<PassiveScope> {
+fn passive_scope(raw: RawPassive, place: &Place) -> anyhow::Result<PassiveScope> {
     let lists = [
-        ("allow_guilds", raw.allow_guilds.unwrap_or_default()),
-        ("deny_guilds", raw.deny_guilds.unwrap_or_default()),
-        ("allow_channels", raw.allow_channels.unwrap_or_default()),
-        ("deny_channels", raw.deny_channels.unwrap_or_default()),
+        ("allow_guilds", place.value(raw.allow_guilds, Vec::new)),
+        ("deny_guilds", place.value(raw.deny_guilds, Vec::new)),
+        ("allow_channels", place.value(raw.allow_channels, Vec::new)),
+        ("deny_channels", place.value(raw.deny_channels, Vec::new)),
     ];
-    for (name, ids) in &lists {
+    for (name, (ids, at)) in &lists {
         if ids.contains(&0) {
             bail!(
-                "`[passive] {name}` must hold server or channel ids (right-click, Copy ID), not 0"
+                "{at}`[passive] {name}` must hold server or channel ids (right-click, Copy ID), not 0"
             );
         }
     }
-    let [allow_guilds, deny_guilds, allow_channels, deny_channels] = lists.map(|(_, ids)| ids);
+    let [allow_guilds, deny_guilds, allow_channels, deny_channels] = lists.map(|(_, (ids, _))| ids);
     Ok(PassiveScope::new(
         allow_guilds,
         deny_guilds,
@@ -342,25 +373,31 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug_output() {
-        let config = Config::from_raw(RawConfig::default(), Some("sekrit-token".into()), None)
-            .expect("valid");
+        let config = Config::from_raw(
+            RawConfig::default(),
+            Some("sekrit-token".into()),
+            &Place::default(),
+        )
+        .expect("valid");
         assert!(!format!("{config:?}").contains("sekrit-token"));
         assert_eq!(config.discord.token().unwrap().expose(), "sekrit-token");
     }
 
     #[test]
     fn a_missing_token_is_valid_config_but_a_clear_error_to_connect_with() {
-        let config = Config::from_raw(RawConfig::default(), None, None).unwrap();
+        let config = Config::from_raw(RawConfig::default(), None, &Place::default()).unwrap();
         assert_eq!(config.discord.token, None);
         let err = config.discord.token().unwrap_err();
         assert!(err.to_string().contains(TOKEN_VAR));
-        let config = Config::from_raw(RawConfig::default(), Some("  ".into()), None).unwrap();
+        let config =
+            Config::from_raw(RawConfig::default(), Some("  ".into()), &Place::default()).unwrap();
         assert_eq!(config.discord.token, None, "a blank token is no token");
     }
 
     #[test]
     fn defaults_are_discord_and_passive_answers() {
-        let config = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        let config =
+            Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(config.discord.api_url, DEFAULT_API_URL);
         assert!(config.discord.uses_default_api());
         assert!(config.discord.message_content);
@@ -400,7 +437,8 @@ mod tests {
         // The example config holds the defaults, so loading it changes nothing.
         let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml.example");
         let example = Config::load(Some(Path::new(example)), Some("t".into())).unwrap();
-        let defaults = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        let defaults =
+            Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(example.discord, defaults.discord);
         assert_eq!(example.moderation, defaults.moderation);
     }
@@ -408,13 +446,35 @@ mod tests {
     #[test]
     fn bad_abuse_limits_are_refused_with_a_reason() {
         for (text, needle) in [
-            ("[discord]\ncooldown_seconds = 86401\n", "cooldown_seconds"),
-            ("[discord]\ncooldown_seconds = -1\n", "config.toml:2:"),
-            ("[discord]\nuser_limit = 101\n", "user_limit"),
-            ("[discord]\nuser_limit_seconds = 0\n", "user_limit_seconds"),
-            ("[passive]\nallow_channels = [0]\n", "allow_channels"),
-            ("[passive]\ndeny_guilds = [0]\n", "deny_guilds"),
-            ("[passive]\nallow_channel = [1]\n", "allow_channel"),
+            // Out-of-range values name the file and the line, like parse errors do.
+            (
+                "[discord]\n\ncooldown_seconds = 86401\n",
+                "config.toml:3: `[discord] cooldown_seconds` must be at most 86400",
+            ),
+            (
+                "[discord]\ncooldown_seconds = -1\n",
+                "config.toml:2: `cooldown_seconds`: expected a whole number of seconds, like 300, not -1",
+            ),
+            (
+                "[discord]\ncooldown_seconds = \"5m\"\n",
+                "config.toml:2: `cooldown_seconds`: expected a whole number of seconds, like 300, not \"5m\"",
+            ),
+            (
+                "[discord]\nuser_limit = 1000\n",
+                "config.toml:2: `[discord] user_limit` must be at most 100",
+            ),
+            (
+                "[discord]\nuser_limit_seconds = 0\n",
+                "config.toml:2: `[discord] user_limit_seconds`",
+            ),
+            (
+                "[discord]\napi_url = \"discord.com\"\n",
+                "config.toml:2: `[discord] api_url`",
+            ),
+            ("[passive]\nallow_channels = [0]\n", "config.toml:2: `[passive] allow_channels`"),
+            ("[passive]\n\ndeny_guilds = [0]\n", "config.toml:3: `[passive] deny_guilds`"),
+            ("[moderation]\nrole_ids = [1, 0]\n", "config.toml:2: `[moderation] role_ids`"),
+            ("[passive]\nallow_channel = [1]\n", "config.toml:2: unknown field `allow_channel`: did you mean `allow_channels`?"),
         ] {
             let err = load_text(text).unwrap_err();
             assert!(err.to_string().contains(needle), "{text}: {err}");

@@ -315,7 +315,7 @@ fn a_missing_disclaimer_is_refused() {
     assert!(
         problems
             .iter()
-            .any(|p| p.contains("catalog.toml:1: missing `disclaimer`")),
+            .any(|p| p.contains("catalog.toml: missing `disclaimer`")),
         "{problems:?}"
     );
 }
@@ -448,12 +448,12 @@ fn topic_files_that_would_not_be_read_are_reported_not_ignored() {
     let shown = |name: &str| dir.path().join("topics").join(name).display().to_string();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert!(
-        warnings[0].starts_with(&format!("{}:1: warning: is a folder", shown("drafts"))),
+        warnings[0].starts_with(&format!("{}: warning: is a folder", shown("drafts"))),
         "{warnings:#?}"
     );
     assert!(
         warnings[1].starts_with(&format!(
-            "{}:1: warning: is not read: topic files end in `.toml`",
+            "{}: warning: is not read: topic files end in `.toml`",
             shown("new-topic.tml")
         )),
         "{warnings:#?}"

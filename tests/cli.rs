@@ -492,3 +492,53 @@ fn check_leads_with_the_root_cause_and_sums_up_what_follows_from_it() {
     );
     assert!(stderr.contains("invalid (2 problems)"), "{stderr}");
 }
+
+#[test]
+fn problems_are_said_in_plain_words_with_a_real_place() {
+    let dir = broken_copy();
+    edit(
+        &dir.path().join("topics/car-t.toml"),
+        "title = \"CAR-T Cell Therapy\"",
+        "title = \"CAR-T Cell Therapy",
+    );
+    let (_, stdout, _) = run(immunobot().arg("check").arg(dir.path()));
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with(":2: this string is not closed: add a `\"` at the end of the line"),
+        "{stdout}"
+    );
+
+    // A problem of a whole folder has no line, rather than a made-up `:1:`.
+    fs::remove_dir_all(dir.path().join("topics")).unwrap();
+    let (output, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let topics = dir.path().join("topics").display().to_string();
+    assert!(
+        stdout.starts_with(&format!("{topics}: cannot read the topics folder")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("invalid (1 problem)"), "{stderr}");
+
+    // The config: a type mistake and an out-of-range value, each with its line.
+    let config = dir.path().join("config.toml");
+    for (text, expected) in [
+        (
+            "[discord]\ncooldown_seconds = \"5m\"\n",
+            ":2: `cooldown_seconds`: expected a whole number of seconds, like 300, not \"5m\"",
+        ),
+        (
+            "[discord]\nmessage_content = true\nuser_limit = 1000\n",
+            ":3: `[discord] user_limit` must be at most 100",
+        ),
+    ] {
+        fs::write(&config, text).unwrap();
+        let (output, _, stderr) = run(immunobot()
+            .args(["run", "--dry-run", "--config"])
+            .arg(&config));
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr.contains(&format!("{}{expected}", config.display())),
+            "{stderr}"
+        );
+    }
+}

@@ -20,6 +20,7 @@ use arc_swap::ArcSwap;
 
 use crate::matching::Matcher;
 
+pub(crate) use problem::line_of;
 pub use problem::{plural, LoadError, Problem, Severity};
 pub use source::{ResponseSource, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};

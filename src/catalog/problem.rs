@@ -15,7 +15,7 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in one place of one file.
+/// One problem in one place of one file (or of a whole file or folder).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub severity: Severity,
@@ -68,10 +68,14 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let line = self.line.unwrap_or(1);
+        // A problem of a whole file or folder has no line, and shows none.
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
         match self.severity {
-            Severity::Error => write!(f, "{}:{}: {}", self.file, line, self.message),
-            Severity::Warning => write!(f, "{}:{}: warning: {}", self.file, line, self.message),
+            Severity::Error => write!(f, ": {}", self.message),
+            Severity::Warning => write!(f, ": warning: {}", self.message),
         }
     }
 }
