@@ -498,3 +498,23 @@ fn near_duplicate_questions_in_two_topics_are_a_warning() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn a_toml_file_beside_catalog_toml_is_reported_with_where_it_belongs() {
+    let (dir, result) = edited(|dir| {
+        fs::copy(dir.join("topics/car-t.toml"), dir.join("car-t-v2.toml")).unwrap();
+        // The files the responses folder may hold at its top are not warned about.
+        fs::write(dir.join("language.toml"), "").unwrap();
+        fs::write(dir.join("README.md"), "notes").unwrap();
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a warning does not stop loading: {err}"));
+    let warnings: Vec<String> = catalog.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let shown = dir.path().join("car-t-v2.toml").display().to_string();
+    assert!(
+        warnings[0].starts_with(&format!(
+            "{shown}: warning: is not read: topic files go in topics/ (move it there)"
+        )),
+        "{warnings:#?}"
+    );
+}

@@ -542,3 +542,27 @@ fn problems_are_said_in_plain_words_with_a_real_place() {
         );
     }
 }
+
+#[test]
+fn check_warns_about_a_topic_file_saved_beside_catalog_toml() {
+    let dir = broken_copy();
+    fs::write(dir.path().join("new-topic.toml"), "id = \"new-topic\"\n").unwrap();
+    let (output, stdout, _) = run(immunobot().arg("check").arg(dir.path()));
+    assert!(
+        output.status.success(),
+        "a warning is not a failure: {stdout}"
+    );
+    let warning = format!(
+        "{}: warning: is not read: topic files go in topics/",
+        dir.path().join("new-topic.toml").display()
+    );
+    assert!(stdout.starts_with(&warning), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains(": ok: 5 topics"),
+        "{stdout}"
+    );
+}
