@@ -32,7 +32,10 @@ pub fn reply_for(
         (Verdict::Suggest, Addressing::Direct) => Some(Reply::menu(
             catalog,
             ReplyKind::Suggestions,
-            words::SUGGEST,
+            match assessment.candidates.len() {
+                1 => words::SUGGEST_ONE,
+                _ => words::SUGGEST,
+            },
             assessment.candidates.iter().copied(),
         )),
         (Verdict::NotCovered | Verdict::Nothing, Addressing::Direct) => {

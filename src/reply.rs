@@ -53,6 +53,8 @@ pub mod words {
     pub const NO_ANSWER: &str =
         "I don't have a medically reviewed answer for that. These are the questions I can answer:";
     pub const SUGGEST: &str = "I'm not sure which of these you mean. Did you mean:";
+    /// [`SUGGEST`] when there is only one thing to suggest.
+    pub const SUGGEST_ONE: &str = "I'm not sure that's what you're asking. Did you mean this?";
     pub const STALE_BUTTON: &str =
         "That button no longer leads to a reviewed answer. Please ask again or use /therapy.";
     pub const UNKNOWN_COMMAND: &str =
