@@ -50,9 +50,10 @@ pub fn reply_to_ask(catalog: &Catalog, question: &str) -> Reply {
         .unwrap_or_else(|| Reply::no_answer(catalog, words::NO_ANSWER))
 }
 
-/// `/therapy type:<id>`: the topic's answer, or a private list when the id is unknown.
+/// `/therapy type:<id>`: the topic's answer, or a private list when the id is unknown. Ids are
+/// lowercase, so `CAR-T` is `car-t`.
 pub fn reply_to_therapy(catalog: &Catalog, topic_id: &str) -> Reply {
-    match catalog.find(topic_id.trim()) {
+    match catalog.find(&topic_id.trim().to_lowercase()) {
         Some(topic) => Reply::answer(catalog, topic),
         None => Reply::no_answer(catalog, words::UNKNOWN_THERAPY),
     }

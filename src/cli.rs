@@ -185,6 +185,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 &catalog,
                 &console::Setup {
                     addressing,
+                    source,
                     sources,
                 },
                 stdin.lock(),

@@ -4,12 +4,65 @@
 use std::io::{self, BufRead, Write};
 
 use crate::bot;
-use crate::catalog::CatalogHandle;
+use crate::catalog::{CatalogHandle, ResponseSource};
+use crate::discord::CONTENT_LIMITS;
 use crate::matching::Addressing;
 use crate::reply::Reply;
 
 const HELP: &str = "Type a question, or a button's number to press it.
-Commands: /therapy <id>, /ask <question>, /topics, /help, /quit";
+Commands: /therapy <id>, /ask <question>, /topics, /reload, /help, /quit";
+
+const THERAPY_USAGE: &str =
+    "Usage: /therapy <id>, with an id from /topics (for example /therapy car-t).";
+const ASK_USAGE: &str = "Usage: /ask <question> (for example /ask what is immunotherapy?).";
+
+/// What a line typed into the console asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    Nothing,
+    Quit,
+    Help,
+    Topics,
+    /// Read the response files again, as `/reload` does on Discord.
+    Reload,
+    Therapy(&'a str),
+    Ask(&'a str),
+    /// A known command without what it needs: show how it is used.
+    Usage(&'static str),
+    /// A slash command the console does not know (never taken for a question).
+    Unknown(&'a str),
+    /// A button's number, 1-based.
+    Button(usize),
+    Message(&'a str),
+}
+
+/// Reads one line. Command names are case-insensitive; whatever follows them is kept as typed.
+pub fn parse(line: &str) -> Input<'_> {
+    let text = line.trim();
+    if text.is_empty() {
+        return Input::Nothing;
+    }
+    if let Ok(number) = text.parse::<usize>() {
+        return Input::Button(number);
+    }
+    let Some(command) = text.strip_prefix('/') else {
+        return Input::Message(text);
+    };
+    let (name, argument) = command
+        .split_once(char::is_whitespace)
+        .map_or((command, ""), |(name, rest)| (name, rest.trim()));
+    match (name.to_ascii_lowercase().as_str(), argument) {
+        ("quit" | "exit", _) => Input::Quit,
+        ("help", _) => Input::Help,
+        ("topics", _) => Input::Topics,
+        ("reload", _) => Input::Reload,
+        ("therapy", "") => Input::Usage(THERAPY_USAGE),
+        ("therapy", id) => Input::Therapy(id),
+        ("ask", "") => Input::Usage(ASK_USAGE),
+        ("ask", question) => Input::Ask(question),
+        _ => Input::Unknown(text),
+    }
+}
 
 /// Renders a reply as plain text. Buttons are shown as `[Label]`, or `[1] Label` when numbered.
 pub fn render_text(reply: &Reply, numbered: bool) -> String {
@@ -50,6 +103,8 @@ pub fn render_text(reply: &Reply, numbered: bool) -> String {
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub addressing: Addressing,
+    /// Where the responses come from, for `/reload`.
+    pub source: ResponseSource,
     /// Which config and which responses are in force, shown in the banner.
     pub sources: String,
 }
@@ -70,38 +125,59 @@ pub fn run(
     }
     for line in input.lines() {
         let line = line?;
-        let text = line.trim();
-        let catalog = catalog.current();
-        let reply = if text.is_empty() {
-            None
-        } else if text == "/quit" || text == "/exit" {
-            break;
-        } else if text == "/help" {
-            writeln!(output, "{HELP}")?;
-            None
-        } else if text == "/topics" {
-            for topic in catalog.topics() {
-                writeln!(output, "{:<24} {}", topic.id, topic.label)?;
+        let snapshot = catalog.current();
+        let reply = match parse(&line) {
+            Input::Nothing => None,
+            Input::Quit => break,
+            Input::Help => {
+                writeln!(output, "{HELP}")?;
+                None
             }
-            None
-        } else if let Ok(number) = text.parse::<usize>() {
-            match last_buttons.get(number.wrapping_sub(1)) {
-                Some(custom_id) => Some(bot::reply_to_button(&catalog, custom_id)),
+            Input::Topics => {
+                for topic in snapshot.topics() {
+                    writeln!(output, "{:<24} {}", topic.id, topic.label)?;
+                }
+                None
+            }
+            Input::Reload => {
+                match catalog.reload(&setup.source, &CONTENT_LIMITS) {
+                    Ok(summary) => writeln!(output, "Reloaded: {summary}")?,
+                    Err(err) => {
+                        writeln!(
+                            output,
+                            "Nothing was reloaded; the previous responses are still live."
+                        )?;
+                        for line in err.report(false) {
+                            writeln!(output, "{line}")?;
+                        }
+                    }
+                }
+                None
+            }
+            Input::Usage(usage) => {
+                writeln!(output, "{usage}")?;
+                None
+            }
+            Input::Unknown(command) => {
+                writeln!(output, "Unknown command {command}. Try /help.")?;
+                None
+            }
+            Input::Button(number) => match last_buttons.get(number.wrapping_sub(1)) {
+                Some(custom_id) => Some(bot::reply_to_button(&snapshot, custom_id)),
                 None => {
                     writeln!(output, "There is no button {number}.")?;
                     None
                 }
+            },
+            Input::Therapy(id) => Some(bot::reply_to_therapy(&snapshot, id)),
+            Input::Ask(question) => Some(bot::reply_to_ask(&snapshot, question)),
+            Input::Message(text) => {
+                let reply = bot::reply_to_message(&snapshot, text, setup.addressing);
+                if reply.is_none() {
+                    writeln!(output, "(the bot stays silent)")?;
+                }
+                reply
             }
-        } else if let Some(id) = text.strip_prefix("/therapy") {
-            Some(bot::reply_to_therapy(&catalog, id))
-        } else if let Some(question) = text.strip_prefix("/ask") {
-            Some(bot::reply_to_ask(&catalog, question))
-        } else {
-            let reply = bot::reply_to_message(&catalog, text, setup.addressing);
-            if reply.is_none() {
-                writeln!(output, "(the bot stays silent)")?;
-            }
-            reply
         };
         if let Some(reply) = reply {
             writeln!(output, "{}", render_text(&reply, true))?;
@@ -117,4 +193,31 @@ pub fn run(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_case_insensitive_and_never_taken_for_questions() {
+        for (line, expected) in [
+            ("", Input::Nothing),
+            ("  /QUIT ", Input::Quit),
+            ("/Help", Input::Help),
+            ("/TOPICS", Input::Topics),
+            ("/reload", Input::Reload),
+            ("/therapy", Input::Usage(THERAPY_USAGE)),
+            ("/therapy   ", Input::Usage(THERAPY_USAGE)),
+            ("/Therapy CAR-T", Input::Therapy("CAR-T")),
+            ("/ask", Input::Usage(ASK_USAGE)),
+            ("/ASK what is car-t?", Input::Ask("what is car-t?")),
+            ("/foo", Input::Unknown("/foo")),
+            ("/therapycar-t", Input::Unknown("/therapycar-t")),
+            ("2", Input::Button(2)),
+            ("what is car-t?", Input::Message("what is car-t?")),
+        ] {
+            assert_eq!(parse(line), expected, "{line:?}");
+        }
+    }
 }

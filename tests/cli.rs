@@ -566,3 +566,30 @@ fn check_warns_about_a_topic_file_saved_beside_catalog_toml() {
         "{stdout}"
     );
 }
+
+#[test]
+fn console_commands_are_commands_whatever_their_case() {
+    let (output, stdout) = run_with_input(
+        immunobot().arg("console"),
+        "/foo\n/TOPICS\n/ask\n/therapy\n/Therapy CAR-T\n/reload\n/quit\n",
+    );
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("Unknown command /foo. Try /help."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("car-t                    CAR-T Cell Therapy"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Usage: /ask <question>"), "{stdout}");
+    assert!(stdout.contains("Usage: /therapy <id>"), "{stdout}");
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+    assert!(stdout.contains("Reloaded: 5 topics"), "{stdout}");
+    // None of them was taken for a question.
+    assert!(!stdout.contains("stays silent"), "{stdout}");
+    assert!(
+        !stdout.contains("don't have a medically reviewed answer"),
+        "{stdout}"
+    );
+}

@@ -226,3 +226,11 @@ fn a_suggestion_is_worded_for_how_many_there_are() {
     }
     assert!(one > 0 && several > 0, "one: {one}, several: {several}");
 }
+
+#[test]
+fn therapy_ids_are_case_insensitive() {
+    let catalog = catalog();
+    for id in ["CAR-T", " Car-T ", "car-t"] {
+        assert_is_answer(&bot::reply_to_therapy(&catalog, id), &catalog, "car-t");
+    }
+}
