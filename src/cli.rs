@@ -185,6 +185,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 &catalog,
                 &console::Setup {
                     addressing,
+                    rules: console::ChannelRules::from_config(&config.discord),
                     source,
                     sources,
                 },
@@ -208,9 +209,20 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 Addressing::Passive
             };
             let mut out = io::stdout().lock();
-            match bot::reply_to_message(&catalog, &message, addressing) {
-                Some(reply) => write!(out, "{}", console::render_text(&reply, false))?,
-                None => writeln!(out, "(no reply: the bot stays silent)")?,
+            // As in a channel: a message too long to be a question is not even matched.
+            let ignored = match addressing {
+                Addressing::Passive => {
+                    console::ChannelRules::from_config(&config.discord).ignores(&message)
+                }
+                Addressing::Direct => None,
+            };
+            match (
+                ignored,
+                bot::reply_to_message(&catalog, &message, addressing),
+            ) {
+                (Some(why), _) => writeln!(out, "(no reply: the bot stays silent: {why})")?,
+                (None, Some(reply)) => write!(out, "{}", console::render_text(&reply, false))?,
+                (None, None) => writeln!(out, "(no reply: the bot stays silent)")?,
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)

@@ -1,11 +1,16 @@
 //! The same bot in a terminal: type a message, read the reply, type a button's number to press
-//! it. Goes through exactly the core functions the Discord adapter uses.
+//! it. Goes through exactly the core functions the Discord adapter uses, and with `--passive`
+//! applies the channel rules a real channel does (the config's `max_passive_length` and answer
+//! cooldown, through [`crate::guard`]), so what it shows is what a channel would see.
 
 use std::io::{self, BufRead, Write};
+use std::time::{Duration, Instant};
 
 use crate::bot;
-use crate::catalog::{CatalogHandle, ResponseSource};
+use crate::catalog::{Catalog, CatalogHandle, ResponseSource};
+use crate::config::DiscordConfig;
 use crate::discord::CONTENT_LIMITS;
+use crate::guard::{Claim, Cooldown};
 use crate::matching::Addressing;
 use crate::reply::Reply;
 
@@ -99,15 +104,98 @@ pub fn render_text(reply: &Reply, numbered: bool) -> String {
     out
 }
 
+/// What a real channel applies to the messages the bot overhears (`[discord]` of the config),
+/// so that `console --passive` and `ask` show what a channel would really see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelRules {
+    /// Longer messages are not questions for the bot (`max_passive_length`).
+    pub max_passive_length: usize,
+    /// The same answer at most once per window in a channel (`cooldown_seconds`); zero = off.
+    pub cooldown: Duration,
+}
+
+impl ChannelRules {
+    pub fn from_config(config: &DiscordConfig) -> ChannelRules {
+        ChannelRules {
+            max_passive_length: config.max_passive_length,
+            cooldown: config.cooldown,
+        }
+    }
+
+    /// Why a channel would not even consider `text`, if it would not.
+    pub fn ignores(&self, text: &str) -> Option<String> {
+        (text.chars().count() > self.max_passive_length).then(|| {
+            format!(
+                "in a channel, messages over {} characters are not questions for the bot (max_passive_length)",
+                self.max_passive_length
+            )
+        })
+    }
+}
+
 /// How this console session treats messages, and what its banner says.
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub addressing: Addressing,
+    /// Applied when `addressing` is passive, as a channel applies them.
+    pub rules: ChannelRules,
     /// Where the responses come from, for `/reload`.
     pub source: ResponseSource,
     /// Which config and which responses are in force, shown in the banner.
     pub sources: String,
 }
+
+/// The banner's line about how messages are treated.
+fn mode_line(setup: &Setup) -> String {
+    match setup.addressing {
+        Addressing::Direct => "Mode: a direct message to the bot (it answers, suggests, or says it has no reviewed answer). Use --passive to see what a channel sees.".to_string(),
+        Addressing::Passive => {
+            let cooldown = match setup.rules.cooldown.as_secs() {
+                0 => "no cooldown".to_string(),
+                secs => format!("the same answer at most once per {secs} s"),
+            };
+            format!(
+                "Mode: a channel the bot overhears (--passive), with the config's channel rules: it answers only when sure, ignores messages over {} characters, {cooldown}.",
+                setup.rules.max_passive_length
+            )
+        }
+    }
+}
+
+/// The reply to a message, or why there is none: the same decisions the Discord handler makes
+/// for a message in one channel (length, match, cooldown).
+fn channel_reply(
+    catalog: &Catalog,
+    text: &str,
+    setup: &Setup,
+    cooldown: Option<&Cooldown>,
+    message_id: u64,
+) -> Result<Reply, String> {
+    const SILENT: &str = "(the bot stays silent";
+    if setup.addressing == Addressing::Passive {
+        if let Some(why) = setup.rules.ignores(text) {
+            return Err(format!("{SILENT}: {why})"));
+        }
+    }
+    let reply = bot::reply_to_message(catalog, text, setup.addressing)
+        .ok_or_else(|| format!("{SILENT})"))?;
+    if let (Some(cooldown), Some(topic)) = (cooldown, reply.topic()) {
+        let now = Instant::now();
+        match cooldown.claim(CHANNEL, topic, message_id, now) {
+            Claim::Granted(ticket) => ticket.answered(message_id, now),
+            Claim::Cooling(_) => {
+                return Err(format!(
+                "{SILENT}: it answered this in this channel less than {} s ago (cooldown_seconds))",
+                cooldown.window().as_secs()
+            ))
+            }
+        }
+    }
+    Ok(reply)
+}
+
+/// The one channel the console stands for.
+const CHANNEL: u64 = 1;
 
 /// Runs the console until end of input or `/quit`.
 pub fn run(
@@ -118,7 +206,16 @@ pub fn run(
     prompt: bool,
 ) -> io::Result<()> {
     let mut last_buttons: Vec<String> = Vec::new();
-    writeln!(output, "immunobot console\n{}\n{HELP}", setup.sources)?;
+    writeln!(
+        output,
+        "immunobot console\n{}\n{}\n{HELP}",
+        setup.sources,
+        mode_line(setup)
+    )?;
+    // The console is one channel; each line is one message in it.
+    let cooldown = (setup.addressing == Addressing::Passive && !setup.rules.cooldown.is_zero())
+        .then(|| Cooldown::new(setup.rules.cooldown));
+    let mut message_id: u64 = 0;
     if prompt {
         write!(output, "> ")?;
         output.flush()?;
@@ -172,11 +269,14 @@ pub fn run(
             Input::Therapy(id) => Some(bot::reply_to_therapy(&snapshot, id)),
             Input::Ask(question) => Some(bot::reply_to_ask(&snapshot, question)),
             Input::Message(text) => {
-                let reply = bot::reply_to_message(&snapshot, text, setup.addressing);
-                if reply.is_none() {
-                    writeln!(output, "(the bot stays silent)")?;
+                message_id += 1;
+                match channel_reply(&snapshot, text, setup, cooldown.as_ref(), message_id) {
+                    Ok(reply) => Some(reply),
+                    Err(why) => {
+                        writeln!(output, "{why}")?;
+                        None
+                    }
                 }
-                reply
             }
         };
         if let Some(reply) = reply {

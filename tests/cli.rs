@@ -593,3 +593,60 @@ fn console_commands_are_commands_whatever_their_case() {
         "{stdout}"
     );
 }
+
+#[test]
+fn the_passive_console_and_ask_apply_a_channels_length_limit_and_cooldown() {
+    let long = format!("what is car-t? {}", "and more words ".repeat(40));
+    assert!(long.chars().count() > 500);
+    let (output, stdout) = run_with_input(
+        immunobot().args(["console", "--passive"]),
+        &format!("what is immunotherapy?\nwhat is immunotherapy?\n{long}\nwhat is car-t?\n/quit\n"),
+    );
+    assert!(output.status.success());
+    let banner = stdout.lines().nth(3).unwrap_or_default();
+    assert!(
+        banner.contains(
+            "ignores messages over 500 characters, the same answer at most once per 300 s"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches(IMMUNOTHERAPY_ANSWER).count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "(the bot stays silent: it answered this in this channel less than 300 s ago"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("messages over 500 characters are not questions"),
+        "{stdout}"
+    );
+    // Another topic is not held back.
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+
+    // The config's rules are the ones applied.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    fs::write(
+        &config,
+        "[discord]\ncooldown_seconds = 0\nmax_passive_length = 15\n",
+    )
+    .unwrap();
+    let (_, stdout) = run_with_input(
+        immunobot()
+            .args(["console", "--passive", "--config"])
+            .arg(&config),
+        "immunotherapy?\nimmunotherapy?\nwhat is immunotherapy?\n/quit\n",
+    );
+    assert_eq!(stdout.matches(IMMUNOTHERAPY_ANSWER).count(), 2, "{stdout}");
+    assert!(stdout.contains("over 15 characters"), "{stdout}");
+
+    // `ask` shows the channel view: too long to be read there; asked directly it is answered.
+    let (_, stdout, _) = run(immunobot().args(["ask", &long]));
+    assert!(
+        stdout.starts_with("(no reply: the bot stays silent: in a channel, messages over 500"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(immunobot().args(["ask", "--direct", &long]));
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+}
