@@ -179,20 +179,21 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             } else {
                 Addressing::Direct
             };
-            let stdin = io::stdin();
-            let prompt = stdin.is_terminal();
-            console::run(
-                &catalog,
-                &console::Setup {
-                    addressing,
-                    rules: console::ChannelRules::from_config(&config.discord),
-                    source,
-                    sources,
-                },
-                stdin.lock(),
-                io::stdout().lock(),
-                prompt,
-            )?;
+            let setup = console::Setup {
+                addressing,
+                rules: console::ChannelRules::from_config(&config.discord),
+                source,
+                sources,
+                // A person reads a terminal; a pipe gets whole lines for the program reading it.
+                width: io::stdout().is_terminal().then(textwrap::termwidth),
+            };
+            // A person at a terminal gets line editing and history; a pipe is read as it is.
+            let mut input: Box<dyn console::LineSource> = if io::stdin().is_terminal() {
+                Box::new(console::Terminal::new().context("cannot start the line editor")?)
+            } else {
+                Box::new(console::Piped(io::stdin().lock()))
+            };
+            console::run(&catalog, &setup, input.as_mut(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ask {

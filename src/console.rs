@@ -143,6 +143,8 @@ pub struct Setup {
     pub source: ResponseSource,
     /// Which config and which responses are in force, shown in the banner.
     pub sources: String,
+    /// Wrap what is shown at this many columns (a terminal's width); `None` writes lines whole.
+    pub width: Option<usize>,
 }
 
 /// The banner's line about how messages are treated.
@@ -197,72 +199,141 @@ fn channel_reply(
 /// The one channel the console stands for.
 const CHANNEL: u64 = 1;
 
+/// Where the console's lines come from: a line editor at a terminal, or plain lines from a pipe.
+pub trait LineSource {
+    /// The next line without its line break, or `None` at the end of input.
+    fn next_line(&mut self) -> io::Result<Option<String>>;
+}
+
+/// Lines from a pipe or a file, read as they are (scripts and tests drive the console this way).
+pub struct Piped<R>(pub R);
+
+impl<R: BufRead> LineSource for Piped<R> {
+    fn next_line(&mut self) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        if self.0.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let end = line.trim_end_matches(['\n', '\r']).len();
+        line.truncate(end);
+        Ok(Some(line))
+    }
+}
+
+/// A line editor for a person at a terminal: arrow keys, editing and history of this session.
+/// The history is never written to disk: what members type can be about their health.
+pub struct Terminal(rustyline::DefaultEditor);
+
+impl Terminal {
+    pub fn new() -> io::Result<Terminal> {
+        let config = rustyline::Config::builder()
+            .auto_add_history(true)
+            .max_history_size(500)
+            .map_err(io::Error::other)?
+            .build();
+        rustyline::DefaultEditor::with_config(config)
+            .map(Terminal)
+            .map_err(io::Error::other)
+    }
+}
+
+impl LineSource for Terminal {
+    fn next_line(&mut self) -> io::Result<Option<String>> {
+        use rustyline::error::ReadlineError;
+        match self.0.readline("> ") {
+            Ok(line) => Ok(Some(line)),
+            // Ctrl-D and Ctrl-C leave, as in a shell.
+            Err(ReadlineError::Eof | ReadlineError::Interrupted) => Ok(None),
+            Err(ReadlineError::Io(err)) => Err(err),
+            Err(err) => Err(io::Error::other(err)),
+        }
+    }
+}
+
+/// `text` wrapped at word boundaries to `width` columns; as it is without a width. Words longer
+/// than a line (a link) are kept whole rather than cut.
+pub fn wrap(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else {
+        return text.to_string();
+    };
+    let options = textwrap::Options::new(width.max(20)).break_words(false);
+    let mut out = String::with_capacity(text.len() + text.len() / width.max(1));
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        out.push_str(&textwrap::fill(body, &options));
+        out.push_str(newline);
+    }
+    out
+}
+
 /// Runs the console until end of input or `/quit`.
 pub fn run(
     catalog: &CatalogHandle,
     setup: &Setup,
-    input: impl BufRead,
+    input: &mut dyn LineSource,
     mut output: impl Write,
-    prompt: bool,
 ) -> io::Result<()> {
+    let mut say = |text: &str| -> io::Result<()> {
+        output.write_all(wrap(text, setup.width).as_bytes())?;
+        output.flush()
+    };
     let mut last_buttons: Vec<String> = Vec::new();
-    writeln!(
-        output,
-        "immunobot console\n{}\n{}\n{HELP}",
+    say(&format!(
+        "immunobot console\n{}\n{}\n{HELP}\n",
         setup.sources,
         mode_line(setup)
-    )?;
+    ))?;
     // The console is one channel; each line is one message in it.
     let cooldown = (setup.addressing == Addressing::Passive && !setup.rules.cooldown.is_zero())
         .then(|| Cooldown::new(setup.rules.cooldown));
     let mut message_id: u64 = 0;
-    if prompt {
-        write!(output, "> ")?;
-        output.flush()?;
-    }
-    for line in input.lines() {
-        let line = line?;
+    while let Some(line) = input.next_line()? {
         let snapshot = catalog.current();
+        let mut said = String::new();
         let reply = match parse(&line) {
             Input::Nothing => None,
             Input::Quit => break,
             Input::Help => {
-                writeln!(output, "{HELP}")?;
+                said = format!("{HELP}\n");
                 None
             }
             Input::Topics => {
                 for topic in snapshot.topics() {
-                    writeln!(output, "{:<24} {}", topic.id, topic.label)?;
+                    said.push_str(&format!("{:<24} {}\n", topic.id, topic.label));
                 }
                 None
             }
             Input::Reload => {
-                match catalog.reload(&setup.source, &CONTENT_LIMITS) {
-                    Ok(summary) => writeln!(output, "Reloaded: {summary}")?,
+                said = match catalog.reload(&setup.source, &CONTENT_LIMITS) {
+                    Ok(summary) => format!("Reloaded: {summary}\n"),
                     Err(err) => {
-                        writeln!(
-                            output,
-                            "Nothing was reloaded; the previous responses are still live."
-                        )?;
+                        let mut text =
+                            "Nothing was reloaded; the previous responses are still live.\n"
+                                .to_string();
                         for line in err.report(false) {
-                            writeln!(output, "{line}")?;
+                            text.push_str(&line);
+                            text.push('\n');
                         }
+                        text
                     }
-                }
+                };
                 None
             }
             Input::Usage(usage) => {
-                writeln!(output, "{usage}")?;
+                said = format!("{usage}\n");
                 None
             }
             Input::Unknown(command) => {
-                writeln!(output, "Unknown command {command}. Try /help.")?;
+                said = format!("Unknown command {command}. Try /help.\n");
                 None
             }
             Input::Button(number) => match last_buttons.get(number.wrapping_sub(1)) {
                 Some(custom_id) => Some(bot::reply_to_button(&snapshot, custom_id)),
                 None => {
-                    writeln!(output, "There is no button {number}.")?;
+                    said = format!("There is no button {number}.\n");
                     None
                 }
             },
@@ -273,24 +344,21 @@ pub fn run(
                 match channel_reply(&snapshot, text, setup, cooldown.as_ref(), message_id) {
                     Ok(reply) => Some(reply),
                     Err(why) => {
-                        writeln!(output, "{why}")?;
+                        said = format!("{why}\n");
                         None
                     }
                 }
             }
         };
         if let Some(reply) = reply {
-            writeln!(output, "{}", render_text(&reply, true))?;
+            said = format!("{}\n", render_text(&reply, true));
             last_buttons = reply
                 .buttons
                 .iter()
                 .map(|button| button.action.to_custom_id())
                 .collect();
         }
-        if prompt {
-            write!(output, "> ")?;
-            output.flush()?;
-        }
+        say(&said)?;
     }
     Ok(())
 }
@@ -319,5 +387,40 @@ mod tests {
         ] {
             assert_eq!(parse(line), expected, "{line:?}");
         }
+    }
+
+    #[test]
+    fn wrapping_breaks_lines_between_words_never_inside_one() {
+        let text = "== What does the term \"immunotherapy\" refer to? ==\nImmunotherapy is a type of treatment that helps the immune system fight disease more effectively.\n\n— Medically reviewed by SecondMedic medical review team\nhttps://discord.com/channels/900000000000000003/900000000000000004/900000000000000005\n";
+        let wrapped = wrap(text, Some(40));
+        for line in wrapped.lines() {
+            assert!(
+                line.chars().count() <= 40 || !line.contains(' '),
+                "{line:?} is longer than 40 columns"
+            );
+        }
+        // The same words in the same order, none cut in two; blank lines kept.
+        let words = |text: &str| {
+            text.split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(&wrapped), words(text));
+        assert!(wrapped.contains("\n\n— Medically"), "{wrapped}");
+        assert!(wrapped.ends_with('\n'));
+        // Without a terminal, lines are left whole.
+        assert_eq!(wrap(text, None), text);
+    }
+
+    #[test]
+    fn piped_lines_lose_their_line_breaks_only() {
+        let mut input = Piped(&b"what is car-t?\r\n  /topics \nlast"[..]);
+        assert_eq!(
+            input.next_line().unwrap().as_deref(),
+            Some("what is car-t?")
+        );
+        assert_eq!(input.next_line().unwrap().as_deref(), Some("  /topics "));
+        assert_eq!(input.next_line().unwrap().as_deref(), Some("last"));
+        assert_eq!(input.next_line().unwrap(), None);
     }
 }
