@@ -66,6 +66,8 @@ pub fn reply_to_button(catalog: &Catalog, custom_id: &str) -> Reply {
             Some(topic) => Reply::answer(catalog, topic).with_visibility(Visibility::Private),
             None => Reply::notice(words::STALE_BUTTON),
         },
+        // Adapters that offer it handle it before asking for a reply; anywhere else it is stray.
+        Ok(Action::Dismiss { .. }) => Reply::notice(words::STALE_BUTTON),
         Err(err) => {
             tracing::debug!(error = %err, "refused a button id");
             Reply::notice(words::STALE_BUTTON)

@@ -61,6 +61,8 @@ pub mod words {
         "I don't know that command any more. Please use /therapy or /ask.";
     pub const UNKNOWN_THERAPY: &str =
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
+    /// The button that removes a reply.
+    pub const DISMISS: &str = "Dismiss";
 }
 
 impl Reply {
@@ -136,6 +138,16 @@ impl Reply {
             buttons: Vec::new(),
             visibility: Visibility::Private,
         }
+    }
+
+    /// Adds the button that lets `asker` (or a moderator) remove this reply once it is shown to
+    /// others. The adapter decides which replies get it.
+    pub fn with_dismiss(mut self, asker: u64) -> Reply {
+        self.buttons.push(Button {
+            label: words::DISMISS.to_string(),
+            action: Action::Dismiss { asker },
+        });
+        self
     }
 
     pub fn with_visibility(mut self, visibility: Visibility) -> Reply {

@@ -43,6 +43,9 @@ pub mod words {
     pub const TOO_FAST: &str = "You're going a bit fast — please wait a few seconds.";
     /// An interaction whose handler failed unexpectedly.
     pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on my side; please try again.";
+    /// Someone other than the asker or a moderator pressed Dismiss.
+    pub const NOT_YOURS_TO_DISMISS: &str =
+        "Only the person who asked or a moderator can remove this.";
 }
 
 /// The gateway intents the bot needs, and no more.

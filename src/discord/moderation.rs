@@ -1,6 +1,7 @@
-//! Moderator commands: who may run `/reload`, and what the moderator is told.
+//! Moderator commands: who may run `/reload` or remove the bot's answers, and what the
+//! moderator is told.
 //!
-//! The one place that decides who is a moderator ([`may_reload`]). Discord's
+//! The one place that decides who is a moderator ([`may_reload`]; [`may_dismiss`] uses it). Discord's
 //! `default_member_permissions` only hides the command; a guild admin can grant it to anyone, so
 //! every call is checked again here. Refusals and summaries are private (ephemeral) and never
 //! ping anyone. This module never reads files itself: the reload goes through
@@ -69,6 +70,19 @@ pub fn may_reload(
         return Permit::ModeratorRole;
     }
     Permit::RefusedNotAModerator
+}
+
+/// Whether the presser of a Dismiss button may remove the bot's answer: the member who asked
+/// (the id the button carries, compared with the presser Discord reports, never trusted alone),
+/// or a moderator by the same rule as `/reload`.
+pub fn may_dismiss(
+    asker: u64,
+    presser: u64,
+    guild: Option<GuildId>,
+    member: Option<&Member>,
+    moderator_roles: &[u64],
+) -> bool {
+    presser == asker || may_reload(guild, member, moderator_roles).allows()
 }
 
 /// `/reload`: checks the caller, defers (reading every file may take a moment), reloads, then
@@ -257,6 +271,23 @@ mod tests {
         .unwrap();
         member.permissions = Some(permissions);
         member
+    }
+
+    #[test]
+    fn the_asker_or_a_moderator_may_dismiss_nobody_else() {
+        let guild = Some(GuildId::new(9));
+        let someone = member(Permissions::SEND_MESSAGES, &[]);
+        assert!(may_dismiss(7, 7, guild, Some(&someone), &[]));
+        assert!(
+            may_dismiss(7, 7, None, None, &[]),
+            "the asker, also in a DM"
+        );
+        assert!(!may_dismiss(7, 8, guild, Some(&someone), &[]));
+        assert!(!may_dismiss(7, 8, None, None, &[555]));
+        let admin = member(Permissions::MANAGE_GUILD, &[]);
+        assert!(may_dismiss(7, 8, guild, Some(&admin), &[]));
+        let moderator = member(Permissions::SEND_MESSAGES, &[555]);
+        assert!(may_dismiss(7, 8, guild, Some(&moderator), &[555]));
     }
 
     #[test]
