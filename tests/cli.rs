@@ -650,3 +650,39 @@ fn the_passive_console_and_ask_apply_a_channels_length_limit_and_cooldown() {
     let (_, stdout, _) = run(immunobot().args(["ask", "--direct", &long]));
     assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
 }
+
+/// docs/MODERATING.md promises what `check` prints and names the commands; keep it true.
+#[test]
+fn the_moderating_guide_matches_the_tools() {
+    let guide =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MODERATING.md"))
+            .unwrap();
+    let shape = |text: &str| {
+        text.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect::<String>()
+    };
+    let promised = guide
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("- `")?
+                .split_once('`')
+                .map(|(shown, _)| shown)
+        })
+        .expect("the guide shows check's summary");
+    let (output, stdout, _) = run(immunobot().args(["check", "responses"]));
+    assert!(output.status.success());
+    assert_eq!(shape(stdout.trim_end()), shape(promised), "{stdout}");
+    // Sentences may be wrapped anywhere in the Markdown.
+    let flat = guide.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Never write medical text yourself",
+        "immunobot check --verbose responses",
+        "/reload",
+        "Nothing was reloaded",
+        immunobot::discord::moderation::words::STILL_LIVE,
+        "Dismiss",
+    ] {
+        assert!(flat.contains(needle), "the guide lacks {needle:?}");
+    }
+}
