@@ -1,8 +1,11 @@
 //! Typed button actions and the only owner of their wire format (a Discord `custom_id`).
 //!
 //! A button id carries everything needed to act on it, so buttons keep working after a restart
-//! or a reload: `ib1:topic:<topic-id>`. `ib1` is the format's version. Ids arrive from outside and
-//! are untrusted: parsing is strict, bounded, and never touches the filesystem.
+//! or a reload: `ib1:topic:<topic-id>`, and `ib1:dismiss:<user-id>` to remove an answer (the id
+//! of the member who asked, who may remove it). `ib1` is the format's version. Ids arrive from
+//! outside and are untrusted: parsing is strict, bounded, and never touches the filesystem; a
+//! user id in a button proves nothing about who pressed it (the adapter compares it with the
+//! presser the platform reports).
 
 use std::fmt;
 
@@ -18,6 +21,9 @@ pub const MAX_ID_LEN: usize = PREFIX.len() + ":topic:".len() + MAX_TOPIC_ID_LEN;
 pub enum Action {
     /// Show the reviewed answer of a topic (by id or id alias).
     ShowTopic(String),
+    /// Remove the message this button is under; allowed to `asker` (the platform's user id of
+    /// the member who asked) and to moderators.
+    Dismiss { asker: u64 },
 }
 
 /// Why a button id was refused.
@@ -31,6 +37,8 @@ pub enum ParseError {
     UnknownAction,
     #[error("button id names an invalid topic id")]
     InvalidTopic,
+    #[error("button id names an invalid user id")]
+    InvalidUser,
 }
 
 impl Action {
@@ -52,15 +60,31 @@ impl Action {
                 Ok(Action::ShowTopic(argument.to_string()))
             }
             "topic" => Err(ParseError::InvalidTopic),
+            "dismiss" => parse_user_id(argument)
+                .map(|asker| Action::Dismiss { asker })
+                .ok_or(ParseError::InvalidUser),
             _ => Err(ParseError::UnknownAction),
         }
     }
+}
+
+/// Digits only (no sign, no spaces), at most a u64, never 0: exactly what [`Action::Dismiss`]
+/// writes, so one user id has one button id.
+fn parse_user_id(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 20 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if text.starts_with('0') {
+        return None;
+    }
+    text.parse().ok()
 }
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::ShowTopic(id) => write!(f, "{PREFIX}:topic:{id}"),
+            Action::Dismiss { asker } => write!(f, "{PREFIX}:dismiss:{asker}"),
         }
     }
 }
@@ -74,6 +98,34 @@ mod tests {
         let action = Action::ShowTopic("car-t".into());
         assert_eq!(action.to_custom_id(), "ib1:topic:car-t");
         assert_eq!(Action::parse(&action.to_custom_id()), Ok(action));
+    }
+
+    #[test]
+    fn a_dismiss_button_carries_who_asked() {
+        let action = Action::Dismiss {
+            asker: 900_000_000_000_000_123,
+        };
+        assert_eq!(action.to_custom_id(), "ib1:dismiss:900000000000000123");
+        assert_eq!(Action::parse(&action.to_custom_id()), Ok(action));
+        let max = Action::Dismiss { asker: u64::MAX }.to_custom_id();
+        assert!(max.len() <= MAX_ID_LEN);
+        assert_eq!(Action::parse(&max), Ok(Action::Dismiss { asker: u64::MAX }));
+        for forged in [
+            "ib1:dismiss:",
+            "ib1:dismiss:0",
+            "ib1:dismiss:0123",
+            "ib1:dismiss:+123",
+            "ib1:dismiss:-1",
+            "ib1:dismiss:12 3",
+            "ib1:dismiss:18446744073709551616",
+            "ib1:dismiss:car-t",
+        ] {
+            assert_eq!(
+                Action::parse(forged),
+                Err(ParseError::InvalidUser),
+                "{forged}"
+            );
+        }
     }
 
     #[test]

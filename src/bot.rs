@@ -32,7 +32,10 @@ pub fn reply_for(
         (Verdict::Suggest, Addressing::Direct) => Some(Reply::menu(
             catalog,
             ReplyKind::Suggestions,
-            words::SUGGEST,
+            match assessment.candidates.len() {
+                1 => words::SUGGEST_ONE,
+                _ => words::SUGGEST,
+            },
             assessment.candidates.iter().copied(),
         )),
         (Verdict::NotCovered | Verdict::Nothing, Addressing::Direct) => {
@@ -47,9 +50,10 @@ pub fn reply_to_ask(catalog: &Catalog, question: &str) -> Reply {
         .unwrap_or_else(|| Reply::no_answer(catalog, words::NO_ANSWER))
 }
 
-/// `/therapy type:<id>`: the topic's answer, or a private list when the id is unknown.
+/// `/therapy type:<id>`: the topic's answer, or a private list when the id is unknown. Ids are
+/// lowercase, so `CAR-T` is `car-t`.
 pub fn reply_to_therapy(catalog: &Catalog, topic_id: &str) -> Reply {
-    match catalog.find(topic_id.trim()) {
+    match catalog.find(&topic_id.trim().to_lowercase()) {
         Some(topic) => Reply::answer(catalog, topic),
         None => Reply::no_answer(catalog, words::UNKNOWN_THERAPY),
     }
@@ -62,6 +66,8 @@ pub fn reply_to_button(catalog: &Catalog, custom_id: &str) -> Reply {
             Some(topic) => Reply::answer(catalog, topic).with_visibility(Visibility::Private),
             None => Reply::notice(words::STALE_BUTTON),
         },
+        // Adapters that offer it handle it before asking for a reply; anywhere else it is stray.
+        Ok(Action::Dismiss { .. }) => Reply::notice(words::STALE_BUTTON),
         Err(err) => {
             tracing::debug!(error = %err, "refused a button id");
             Reply::notice(words::STALE_BUTTON)

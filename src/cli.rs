@@ -1,7 +1,8 @@
 //! The command line: parsing (clap) and one function per subcommand.
 //!
 //! These forms are stable; scripts and tests rely on them:
-//! `run [--config FILE]`, `console [--responses DIR]`, `ask [--responses DIR] MESSAGE`,
+//! `run [--config FILE] [--dry-run]`, `console [--config FILE] [--responses DIR]`,
+//! `ask [--config FILE] [--responses DIR] MESSAGE`,
 //! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`.
 
 use std::io::{self, BufRead as _, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -12,8 +13,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing::info;
 
-use crate::catalog::{Catalog, CatalogHandle, ResponseSource};
-use crate::config::{self, Config};
+use crate::catalog::{plural, Catalog, CatalogHandle, ResponseSource};
+use crate::config::{self, ConfigFile};
 use crate::discord::{self, CONTENT_LIMITS};
 use crate::matching::Addressing;
 use crate::{bot, console, eval};
@@ -29,48 +30,85 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Help for every `--responses DIR`.
+const RESPONSES_HELP: &str = "Folder of response files [default: the config's [responses] dir, else ./responses if present, else the responses built into the binary]";
+/// Help for every `--config FILE`.
+const CONFIG_HELP: &str =
+    "Config file (see config.toml.example) [default: ./config.toml if present, else built-in defaults]";
+
+const RUN_AFTER_HELP: &str = "\
+Config: --config FILE, else ./config.toml in the working directory when there is one, else the
+defaults. Every key is documented in config.toml.example.
+
+Environment:
+  DISCORD_TOKEN  the bot token (wins over [discord] token); --dry-run does not need it
+  RUST_LOG       log level or filter, e.g. debug or immunobot=debug [default: info]
+
+Signals: Ctrl-C and SIGTERM stop the bot cleanly; SIGHUP reloads the responses.";
+
+const TOOLS_AFTER_HELP: &str =
+    "Environment:\n  RUST_LOG  log level or filter, e.g. info or debug [default: warn]";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the Discord bot (token from DISCORD_TOKEN).
+    #[command(after_help = RUN_AFTER_HELP)]
     Run {
-        /// Config file (see config.toml.example).
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
         config: Option<PathBuf>,
-        /// Validate the config and the responses, then exit without connecting.
+        /// Validate the config and the responses, print which are in force, then exit without
+        /// connecting (no token needed).
         #[arg(long)]
         dry_run: bool,
     },
     /// Talk to the bot in this terminal: no token, no network.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Console {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
         /// Behave as in a channel the bot only overhears: answer when sure, else stay silent.
         #[arg(long)]
         passive: bool,
     },
     /// Print the reply the bot would send to MESSAGE in a channel.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Ask {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "FILE", help = CONFIG_HELP)]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
         /// Reply as if the message mentioned the bot (suggestions, "no reviewed answer").
         #[arg(long)]
         direct: bool,
+        /// The message, as a member would write it (quote it in the shell).
         message: String,
     },
     /// Read messages from stdin, one per line; write one JSON object per line.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Match {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
     },
     /// Validate response files and run their examples.
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Check {
-        #[arg(value_name = "DIR")]
-        dir: Option<PathBuf>,
+        /// Folder of response files to check.
+        #[arg(value_name = "DIR", default_value = config::DEFAULT_RESPONSES_DIR)]
+        dir: PathBuf,
+        /// Also list the problems that only follow from another (a topic file that cannot be
+        /// read makes every reference to its topic a problem too).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Measure matching on a labelled file (`label<TAB>message`, `none` for silence).
+    #[command(after_help = TOOLS_AFTER_HELP)]
     Eval {
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help = RESPONSES_HELP)]
         responses: Option<PathBuf>,
+        /// Tab-separated file: a topic id or `none`, a tab, a message; one per line.
+        #[arg(value_name = "FILE")]
         file: PathBuf,
     },
 }
@@ -97,6 +135,22 @@ pub fn response_source(explicit: Option<&Path>) -> ResponseSource {
     }
 }
 
+/// The responses the config and the command line call for: `--responses` wins, then the
+/// config's `[responses] dir`, then `responses/` or the built-in copy.
+fn configured_source(explicit: Option<&Path>, config: &config::Config) -> ResponseSource {
+    response_source(explicit.or(config.responses_dir.as_deref()))
+}
+
+/// One line saying which config and which responses are in force, for banners and summaries.
+fn sources_line(file: &ConfigFile, source: &ResponseSource, catalog: &Catalog) -> String {
+    format!(
+        "config: {file}\nresponses: {} ({} topics, {} questions)",
+        source.describe(),
+        catalog.topics().len(),
+        catalog.question_count()
+    )
+}
+
 fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
     let catalog = Catalog::load(source, &CONTENT_LIMITS)
         .with_context(|| format!("cannot load the responses from {}", source.describe()))?;
@@ -109,39 +163,69 @@ fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
 pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run { config, dry_run } => run(config.as_deref(), dry_run),
-        Command::Console { responses, passive } => {
-            let catalog = CatalogHandle::new(load(&response_source(responses.as_deref()))?);
+        Command::Console {
+            config,
+            responses,
+            passive,
+        } => {
+            let file = ConfigFile::locate(config.as_deref());
+            let config = file.load(None)?;
+            let source = configured_source(responses.as_deref(), &config);
+            let catalog = load(&source)?;
+            let sources = sources_line(&file, &source, &catalog);
+            let catalog = CatalogHandle::new(catalog);
             let addressing = if passive {
                 Addressing::Passive
             } else {
                 Addressing::Direct
             };
-            let stdin = io::stdin();
-            let prompt = stdin.is_terminal();
-            console::run(
-                &catalog,
+            let setup = console::Setup {
                 addressing,
-                stdin.lock(),
-                io::stdout().lock(),
-                prompt,
-            )?;
+                rules: console::ChannelRules::from_config(&config.discord),
+                source,
+                sources,
+                // A person reads a terminal; a pipe gets whole lines for the program reading it.
+                width: io::stdout().is_terminal().then(textwrap::termwidth),
+            };
+            // A person at a terminal gets line editing and history; a pipe is read as it is.
+            let mut input: Box<dyn console::LineSource> = if io::stdin().is_terminal() {
+                Box::new(console::Terminal::new().context("cannot start the line editor")?)
+            } else {
+                Box::new(console::Piped(io::stdin().lock()))
+            };
+            console::run(&catalog, &setup, input.as_mut(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Ask {
+            config,
             responses,
             direct,
             message,
         } => {
-            let catalog = load(&response_source(responses.as_deref()))?;
+            let config = ConfigFile::locate(config.as_deref()).load(None)?;
+            let catalog = load(&configured_source(responses.as_deref(), &config))?;
             let addressing = if direct {
                 Addressing::Direct
             } else {
                 Addressing::Passive
             };
-            match bot::reply_to_message(&catalog, &message, addressing) {
-                Some(reply) => print!("{}", console::render_text(&reply, false)),
-                None => println!("(no reply: the bot stays silent)"),
+            let mut out = io::stdout().lock();
+            // As in a channel: a message too long to be a question is not even matched.
+            let ignored = match addressing {
+                Addressing::Passive => {
+                    console::ChannelRules::from_config(&config.discord).ignores(&message)
+                }
+                Addressing::Direct => None,
+            };
+            match (
+                ignored,
+                bot::reply_to_message(&catalog, &message, addressing),
+            ) {
+                (Some(why), _) => writeln!(out, "(no reply: the bot stays silent: {why})")?,
+                (None, Some(reply)) => write!(out, "{}", console::render_text(&reply, false))?,
+                (None, None) => writeln!(out, "(no reply: the bot stays silent)")?,
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Match { responses } => {
@@ -149,7 +233,7 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             stream_matches(&catalog, io::stdin().lock(), io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { dir } => Ok(check(dir.as_deref())),
+        Command::Check { dir, verbose } => Ok(check(&dir, verbose, &mut io::stdout().lock())?),
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
@@ -165,19 +249,23 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
                     shown.join("\n")
                 )
             })?;
-            print!("{}", report.render());
+            let mut out = io::stdout().lock();
+            write!(out, "{}", report.render())?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
-    let config = Config::load(config_path, std::env::var(config::TOKEN_VAR).ok())?;
-    let source = if config_path.is_some() {
-        ResponseSource::Dir(config.responses_dir.clone())
-    } else {
-        response_source(None)
-    };
+    let file = ConfigFile::locate(config_path);
+    let config = file.load(std::env::var(config::TOKEN_VAR).ok())?;
+    if !dry_run {
+        // Before reading any response file: without a token there is nothing to run.
+        config.discord.token()?;
+    }
+    info!(config = %file, "read the config");
+    let source = configured_source(None, &config);
     let catalog = load(&source)?;
     info!(
         responses = %source.describe(),
@@ -186,10 +274,20 @@ fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
         "loaded the responses"
     );
     if dry_run {
-        println!(
-            "config and responses are valid ({} topics); not connecting (--dry-run)",
-            catalog.topics().len()
-        );
+        let mut out = io::stdout().lock();
+        writeln!(out, "{}", sources_line(&file, &source, &catalog))?;
+        if config.discord.token.is_none() {
+            writeln!(
+                out,
+                "note: {}; `immunobot run` needs it, --dry-run does not",
+                config::NO_TOKEN
+            )?;
+        }
+        writeln!(
+            out,
+            "config and responses are valid; not connecting (--dry-run)"
+        )?;
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -242,44 +340,46 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
     output.flush()
 }
 
-fn check(dir: Option<&Path>) -> ExitCode {
-    let dir = dir.unwrap_or(Path::new(config::DEFAULT_RESPONSES_DIR));
+fn check(dir: &Path, verbose: bool, out: &mut impl Write) -> io::Result<ExitCode> {
     let source = ResponseSource::Dir(dir.to_path_buf());
     let catalog = match Catalog::load(&source, &CONTENT_LIMITS) {
         Ok(catalog) => catalog,
         Err(err) => {
-            for problem in &err.problems {
-                println!("{problem}");
+            for line in err.report(verbose) {
+                writeln!(out, "{line}")?;
             }
+            let count = err.root_errors().count();
             eprintln!(
-                "{}: invalid ({} errors)",
+                "{}: invalid ({count} {})",
                 dir.display(),
-                err.errors().count()
+                plural(count, "problem", "problems")
             );
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
     for warning in catalog.warnings() {
-        println!("{warning}");
+        writeln!(out, "{warning}")?;
     }
     let failures = crate::catalog::check_examples(&catalog);
     for failure in &failures {
-        println!("{failure}");
+        writeln!(out, "{failure}")?;
     }
     if !failures.is_empty() {
         eprintln!(
-            "{}: {} example(s) no longer route as expected",
+            "{}: {} {} no longer route as expected",
             dir.display(),
-            failures.len()
+            failures.len(),
+            plural(failures.len(), "example", "examples")
         );
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     }
-    println!(
+    writeln!(
+        out,
         "{}: ok: {} topics, {} questions, {} examples",
         dir.display(),
         catalog.topics().len(),
         catalog.question_count(),
         catalog.examples().len()
-    );
-    ExitCode::SUCCESS
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

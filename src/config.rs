@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::guard::PassiveScope;
 
@@ -18,6 +19,8 @@ pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
 pub const DEFAULT_API_URL: &str = "https://discord.com";
 /// The responses folder, relative to the working directory, when nothing else is said.
 pub const DEFAULT_RESPONSES_DIR: &str = "responses";
+/// The config file read from the working directory when no `--config` is given.
+pub const DEFAULT_CONFIG_FILE: &str = "config.toml";
 /// `[discord] cooldown_seconds` when not set: the same answer at most once per channel per 5 min.
 pub const DEFAULT_COOLDOWN_SECONDS: u64 = 300;
 /// `[discord] user_limit` when not set: bot responses per member per window.
@@ -72,13 +75,14 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawDiscord {
     token: Option<Secret>,
-    api_url: Option<String>,
+    // Values checked after parsing keep where they stood, so a refusal names the line.
+    api_url: Option<Spanned<String>>,
     message_content: Option<bool>,
     guild_id: Option<u64>,
-    max_passive_length: Option<usize>,
-    cooldown_seconds: Option<u64>,
-    user_limit: Option<usize>,
-    user_limit_seconds: Option<u64>,
+    max_passive_length: Option<Spanned<usize>>,
+    cooldown_seconds: Option<Spanned<u64>>,
+    user_limit: Option<Spanned<usize>>,
+    user_limit_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,22 +95,24 @@ struct RawResponses {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawModeration {
-    role_ids: Option<Vec<u64>>,
+    role_ids: Option<Spanned<Vec<u64>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPassive {
-    allow_guilds: Option<Vec<u64>>,
-    deny_guilds: Option<Vec<u64>>,
-    allow_channels: Option<Vec<u64>>,
-    deny_channels: Option<Vec<u64>>,
+    allow_guilds: Option<Spanned<Vec<u64>>>,
+    deny_guilds: Option<Spanned<Vec<u64>>>,
+    allow_channels: Option<Spanned<Vec<u64>>>,
+    deny_channels: Option<Spanned<Vec<u64>>>,
 }
 
 /// Validated settings for the Discord adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscordConfig {
-    pub token: Secret,
+    /// `None` until a token is given: a config is valid without one (CI validates configs with
+    /// `run --dry-run` and holds no secret); only connecting needs it ([`DiscordConfig::token`]).
+    pub token: Option<Secret>,
     /// Base URL of the REST API, without `/api`.
     pub api_url: String,
     /// Request the Message Content intent and answer plain channel messages.
@@ -126,6 +132,14 @@ pub struct DiscordConfig {
 }
 
 impl DiscordConfig {
+    /// The token, or the error that says where to put one.
+    pub fn token(&self) -> anyhow::Result<&Secret> {
+        match &self.token {
+            Some(token) => Ok(token),
+            None => bail!("{}", NO_TOKEN),
+        }
+    }
+
     /// Whether the API is Discord itself (not a proxy or a test double).
     pub fn uses_default_api(&self) -> bool {
         self.api_url == DEFAULT_API_URL
@@ -139,97 +153,146 @@ pub struct ModerationConfig {
     pub role_ids: Vec<u64>,
 }
 
+/// What to say when there is no token.
+pub const NO_TOKEN: &str =
+    "no bot token: set the DISCORD_TOKEN environment variable (or `[discord] token` in the config file)";
+
+/// Which config file is in force, and how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigFile {
+    /// Named with `--config`.
+    Named(PathBuf),
+    /// `config.toml` in the working directory, read without being named.
+    Found(PathBuf),
+    /// No file: every setting has its default.
+    Defaults,
+}
+
+impl ConfigFile {
+    /// `explicit` if given, else `config.toml` in the working directory when there is one.
+    pub fn locate(explicit: Option<&Path>) -> ConfigFile {
+        match explicit {
+            Some(path) => ConfigFile::Named(path.to_path_buf()),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                ConfigFile::Found(PathBuf::from(DEFAULT_CONFIG_FILE))
+            }
+            None => ConfigFile::Defaults,
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigFile::Named(path) | ConfigFile::Found(path) => Some(path),
+            ConfigFile::Defaults => None,
+        }
+    }
+
+    /// Reads and validates this file (or the defaults) with the environment's token.
+    pub fn load(&self, env_token: Option<String>) -> anyhow::Result<Config> {
+        Config::load(self.path(), env_token)
+    }
+}
+
+impl fmt::Display for ConfigFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigFile::Named(path) => write!(f, "{}", path.display()),
+            ConfigFile::Found(path) => {
+                write!(f, "{} (found in the working directory)", path.display())
+            }
+            ConfigFile::Defaults => write!(f, "none (no {DEFAULT_CONFIG_FILE} here; defaults)"),
+        }
+    }
+}
+
 /// The whole validated configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub discord: DiscordConfig,
     pub moderation: ModerationConfig,
-    pub responses_dir: PathBuf,
+    /// `[responses] dir`; `None` when the file does not say (then `responses/` in the working
+    /// directory if there is one, else the built-in responses).
+    pub responses_dir: Option<PathBuf>,
     /// Reload the responses whenever a file in the responses folder changes.
     pub watch_responses: bool,
 }
 
 impl Config {
-    /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value.
+    /// Reads `path` (if given) and the environment. `env_token` is `DISCORD_TOKEN`'s value; a
+    /// missing token is not an error here (see [`DiscordConfig::token`]).
     pub fn load(path: Option<&Path>, env_token: Option<String>) -> anyhow::Result<Config> {
-        let raw = match path {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
-                toml::from_str::<RawConfig>(&text).map_err(|err| {
-                    let line = err
-                        .span()
-                        .map(|span| text[..span.start].matches('\n').count() + 1)
-                        .unwrap_or(1);
-                    anyhow::anyhow!("{}:{}: {}", path.display(), line, err.message().trim())
-                })?
-            }
-            None => RawConfig::default(),
+        let Some(path) = path else {
+            return Config::from_raw(RawConfig::default(), env_token, &Place::default());
         };
-        Config::from_raw(raw, env_token, path)
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let raw = toml::from_str::<RawConfig>(&text).map_err(|err| {
+            let (line, message) = crate::toml_words::describe(&err, &text);
+            let place = Place {
+                path: Some(path),
+                text: &text,
+            };
+            anyhow::anyhow!("{}{message}", place.line(line))
+        })?;
+        Config::from_raw(
+            raw,
+            env_token,
+            &Place {
+                path: Some(path),
+                text: &text,
+            },
+        )
     }
 
     fn from_raw(
         raw: RawConfig,
         env_token: Option<String>,
-        path: Option<&Path>,
+        place: &Place,
     ) -> anyhow::Result<Config> {
+        let path = place.path;
         let token = env_token
             .filter(|token| !token.trim().is_empty())
             .map(Secret::new)
             .or(raw.discord.token)
             .filter(|token| !token.expose().trim().is_empty());
-        let Some(token) = token else {
-            bail!(
-                "no bot token: set the {TOKEN_VAR} environment variable (or `[discord] token` in the config file)"
-            );
-        };
-        let api_url = raw
-            .discord
-            .api_url
-            .unwrap_or_else(|| DEFAULT_API_URL.to_string())
-            .trim_end_matches('/')
-            .to_string();
+        let (api_url, at) = place.value(raw.discord.api_url, || DEFAULT_API_URL.to_string());
+        let api_url = api_url.trim_end_matches('/').to_string();
         if !(api_url.starts_with("http://") || api_url.starts_with("https://")) {
-            bail!("`[discord] api_url` must start with http:// or https://, got `{api_url}`");
+            bail!("{at}`[discord] api_url` must start with http:// or https://, got `{api_url}`");
         }
-        let max_passive_length = raw.discord.max_passive_length.unwrap_or(500);
+        let (max_passive_length, at) = place.value(raw.discord.max_passive_length, || 500);
         if max_passive_length == 0 {
-            bail!("`[discord] max_passive_length` must be at least 1");
+            bail!("{at}`[discord] max_passive_length` must be at least 1");
         }
-        let cooldown_seconds = raw
-            .discord
-            .cooldown_seconds
-            .unwrap_or(DEFAULT_COOLDOWN_SECONDS);
+        let (cooldown_seconds, at) =
+            place.value(raw.discord.cooldown_seconds, || DEFAULT_COOLDOWN_SECONDS);
         if cooldown_seconds > MAX_WINDOW_SECONDS {
-            bail!("`[discord] cooldown_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to turn the cooldown off");
+            bail!("{at}`[discord] cooldown_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to turn the cooldown off");
         }
-        let user_limit = raw.discord.user_limit.unwrap_or(DEFAULT_USER_LIMIT);
+        let (user_limit, at) = place.value(raw.discord.user_limit, || DEFAULT_USER_LIMIT);
         if user_limit > MAX_USER_LIMIT {
-            bail!("`[discord] user_limit` must be at most {MAX_USER_LIMIT}, or 0 to turn the limit off");
+            bail!("{at}`[discord] user_limit` must be at most {MAX_USER_LIMIT}, or 0 to turn the limit off");
         }
-        let user_limit_seconds = raw
-            .discord
-            .user_limit_seconds
-            .unwrap_or(DEFAULT_USER_LIMIT_SECONDS);
+        let (user_limit_seconds, at) = place.value(raw.discord.user_limit_seconds, || {
+            DEFAULT_USER_LIMIT_SECONDS
+        });
         if !(1..=MAX_WINDOW_SECONDS).contains(&user_limit_seconds) {
-            bail!("`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
+            bail!("{at}`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
         }
-        let passive = passive_scope(raw.passive)?;
-        let role_ids = raw.moderation.role_ids.unwrap_or_default();
+        let passive = passive_scope(raw.passive, place)?;
+        let (role_ids, at) = place.value(raw.moderation.role_ids, Vec::new);
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
         // silently grant nobody the role the operator meant.
         if role_ids.contains(&0) {
-            bail!("`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
+            bail!("{at}`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
         }
         // A relative responses folder in a config file means: next to that file, when it is
         // there; otherwise relative to the working directory.
         let responses_dir = match (raw.responses.dir, path.and_then(Path::parent)) {
             (Some(dir), Some(base)) if dir.is_relative() && base.join(&dir).is_dir() => {
-                base.join(dir)
+                Some(base.join(dir))
             }
-            (Some(dir), _) => dir,
-            (None, _) => PathBuf::from(DEFAULT_RESPONSES_DIR),
+            (dir, _) => dir,
         };
         Ok(Config {
             discord: DiscordConfig {
@@ -250,23 +313,52 @@ impl Config {
     }
 }
 
+/// The config file's text, for saying where a refused value stands.
+#[derive(Default)]
+struct Place<'a> {
+    path: Option<&'a Path>,
+    text: &'a str,
+}
+
+impl Place<'_> {
+    /// `FILE:LINE: ` (or `FILE: ` without a line, or nothing without a file).
+    fn line(&self, line: Option<usize>) -> String {
+        match (self.path, line) {
+            (Some(path), Some(line)) => format!("{}:{line}: ", path.display()),
+            (Some(path), None) => format!("{}: ", path.display()),
+            (None, _) => String::new(),
+        }
+    }
+
+    /// A value or its default, and where it stood as a `FILE:LINE: ` prefix for a refusal.
+    fn value<T>(&self, value: Option<Spanned<T>>, default: impl FnOnce() -> T) -> (T, String) {
+        match value {
+            Some(value) => {
+                let line = crate::catalog::line_of(self.text, value.span().start);
+                (value.into_inner(), self.line(Some(line)))
+            }
+            None => (default(), self.line(None)),
+        }
+    }
+}
+
 /// The `[passive]` lists, refusing the placeholder 0: an allow list holding only a 0 would
 /// silently turn passive answering off everywhere.
-fn passive_scope(raw: RawPassive) -> anyhow::Result<PassiveScope> {
+fn passive_scope(raw: RawPassive, place: &Place) -> anyhow::Result<PassiveScope> {
     let lists = [
-        ("allow_guilds", raw.allow_guilds.unwrap_or_default()),
-        ("deny_guilds", raw.deny_guilds.unwrap_or_default()),
-        ("allow_channels", raw.allow_channels.unwrap_or_default()),
-        ("deny_channels", raw.deny_channels.unwrap_or_default()),
+        ("allow_guilds", place.value(raw.allow_guilds, Vec::new)),
+        ("deny_guilds", place.value(raw.deny_guilds, Vec::new)),
+        ("allow_channels", place.value(raw.allow_channels, Vec::new)),
+        ("deny_channels", place.value(raw.deny_channels, Vec::new)),
     ];
-    for (name, ids) in &lists {
+    for (name, (ids, at)) in &lists {
         if ids.contains(&0) {
             bail!(
-                "`[passive] {name}` must hold server or channel ids (right-click, Copy ID), not 0"
+                "{at}`[passive] {name}` must hold server or channel ids (right-click, Copy ID), not 0"
             );
         }
     }
-    let [allow_guilds, deny_guilds, allow_channels, deny_channels] = lists.map(|(_, ids)| ids);
+    let [allow_guilds, deny_guilds, allow_channels, deny_channels] = lists.map(|(_, (ids, _))| ids);
     Ok(PassiveScope::new(
         allow_guilds,
         deny_guilds,
@@ -281,25 +373,35 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug_output() {
-        let config = Config::from_raw(RawConfig::default(), Some("sekrit-token".into()), None)
-            .expect("valid");
+        let config = Config::from_raw(
+            RawConfig::default(),
+            Some("sekrit-token".into()),
+            &Place::default(),
+        )
+        .expect("valid");
         assert!(!format!("{config:?}").contains("sekrit-token"));
-        assert_eq!(config.discord.token.expose(), "sekrit-token");
+        assert_eq!(config.discord.token().unwrap().expose(), "sekrit-token");
     }
 
     #[test]
-    fn a_missing_token_is_a_clear_error() {
-        let err = Config::from_raw(RawConfig::default(), None, None).unwrap_err();
+    fn a_missing_token_is_valid_config_but_a_clear_error_to_connect_with() {
+        let config = Config::from_raw(RawConfig::default(), None, &Place::default()).unwrap();
+        assert_eq!(config.discord.token, None);
+        let err = config.discord.token().unwrap_err();
         assert!(err.to_string().contains(TOKEN_VAR));
+        let config =
+            Config::from_raw(RawConfig::default(), Some("  ".into()), &Place::default()).unwrap();
+        assert_eq!(config.discord.token, None, "a blank token is no token");
     }
 
     #[test]
     fn defaults_are_discord_and_passive_answers() {
-        let config = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        let config =
+            Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(config.discord.api_url, DEFAULT_API_URL);
         assert!(config.discord.uses_default_api());
         assert!(config.discord.message_content);
-        assert_eq!(config.responses_dir, PathBuf::from("responses"));
+        assert_eq!(config.responses_dir, None);
         assert!(
             !config.watch_responses,
             "reloads on file changes are opt-in"
@@ -335,7 +437,8 @@ mod tests {
         // The example config holds the defaults, so loading it changes nothing.
         let example = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml.example");
         let example = Config::load(Some(Path::new(example)), Some("t".into())).unwrap();
-        let defaults = Config::from_raw(RawConfig::default(), Some("t".into()), None).unwrap();
+        let defaults =
+            Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(example.discord, defaults.discord);
         assert_eq!(example.moderation, defaults.moderation);
     }
@@ -343,13 +446,35 @@ mod tests {
     #[test]
     fn bad_abuse_limits_are_refused_with_a_reason() {
         for (text, needle) in [
-            ("[discord]\ncooldown_seconds = 86401\n", "cooldown_seconds"),
-            ("[discord]\ncooldown_seconds = -1\n", "config.toml:2:"),
-            ("[discord]\nuser_limit = 101\n", "user_limit"),
-            ("[discord]\nuser_limit_seconds = 0\n", "user_limit_seconds"),
-            ("[passive]\nallow_channels = [0]\n", "allow_channels"),
-            ("[passive]\ndeny_guilds = [0]\n", "deny_guilds"),
-            ("[passive]\nallow_channel = [1]\n", "allow_channel"),
+            // Out-of-range values name the file and the line, like parse errors do.
+            (
+                "[discord]\n\ncooldown_seconds = 86401\n",
+                "config.toml:3: `[discord] cooldown_seconds` must be at most 86400",
+            ),
+            (
+                "[discord]\ncooldown_seconds = -1\n",
+                "config.toml:2: `cooldown_seconds`: expected a whole number of seconds, like 300, not -1",
+            ),
+            (
+                "[discord]\ncooldown_seconds = \"5m\"\n",
+                "config.toml:2: `cooldown_seconds`: expected a whole number of seconds, like 300, not \"5m\"",
+            ),
+            (
+                "[discord]\nuser_limit = 1000\n",
+                "config.toml:2: `[discord] user_limit` must be at most 100",
+            ),
+            (
+                "[discord]\nuser_limit_seconds = 0\n",
+                "config.toml:2: `[discord] user_limit_seconds`",
+            ),
+            (
+                "[discord]\napi_url = \"discord.com\"\n",
+                "config.toml:2: `[discord] api_url`",
+            ),
+            ("[passive]\nallow_channels = [0]\n", "config.toml:2: `[passive] allow_channels`"),
+            ("[passive]\n\ndeny_guilds = [0]\n", "config.toml:3: `[passive] deny_guilds`"),
+            ("[moderation]\nrole_ids = [1, 0]\n", "config.toml:2: `[moderation] role_ids`"),
+            ("[passive]\nallow_channel = [1]\n", "config.toml:2: unknown field `allow_channel`: did you mean `allow_channels`?"),
         ] {
             let err = load_text(text).unwrap_err();
             assert!(err.to_string().contains(needle), "{text}: {err}");

@@ -225,6 +225,15 @@ impl Cooldown {
         })
     }
 
+    /// Forgets the answer sent as message `answer` in `channel` (it was removed), so that the
+    /// next asker gets an answer instead of silence or a link to a message that is gone.
+    pub fn withdraw(&self, channel: u64, answer: u64) {
+        lock(&self.state).slots.retain(|(slot_channel, _), slot| {
+            *slot_channel != channel
+                || !matches!(*slot, Slot::Answered { answer: sent, .. } if sent == answer)
+        });
+    }
+
     /// How many (channel, topic) pairs are remembered now.
     pub fn tracked(&self) -> usize {
         lock(&self.state).slots.len()

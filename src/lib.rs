@@ -8,6 +8,7 @@
 //! - [`discord`] (serenity) and [`console`] are the adapters that deliver replies.
 //! - [`guard`] keeps the bot quiet under load and abuse: the answer cooldown, the per-user
 //!   limit and where passive answering happens (plain data, no platform types).
+//! - [`toml_words`] says TOML errors in plain words, for response files and the config.
 //! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
 //! The core never names serenity: only [`discord`] knows Discord's types and limits.
@@ -24,4 +25,5 @@ pub mod guard;
 pub mod labelled;
 pub mod matching;
 pub mod reply;
+pub mod toml_words;
 pub mod watch;

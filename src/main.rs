@@ -20,9 +20,20 @@ fn main() -> ExitCode {
         .init();
     match execute(cli.command) {
         Ok(code) => code,
+        // A reader that stopped reading (`immunobot match < big.txt | head`) is not a failure:
+        // the output went exactly where it was wanted, as far as it was wanted.
+        Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -54,12 +54,16 @@ pub mod words {
     pub const NO_ANSWER: &str =
         "I don't have a medically reviewed answer for that. These are the questions I can answer:";
     pub const SUGGEST: &str = "I'm not sure which of these you mean. Did you mean:";
+    /// [`SUGGEST`] when there is only one thing to suggest.
+    pub const SUGGEST_ONE: &str = "I'm not sure that's what you're asking. Did you mean this?";
     pub const STALE_BUTTON: &str =
         "That button no longer leads to a reviewed answer. Please ask again or use /therapy.";
     pub const UNKNOWN_COMMAND: &str =
         "I don't know that command any more. Please use /therapy or /ask.";
     pub const UNKNOWN_THERAPY: &str =
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
+    /// The button that removes a reply.
+    pub const DISMISS: &str = "Dismiss";
 }
 
 /// The words that introduce who reviewed an answer.
@@ -150,6 +154,16 @@ impl Reply {
             buttons: Vec::new(),
             visibility: Visibility::Private,
         }
+    }
+
+    /// Adds the button that lets `asker` (or a moderator) remove this reply once it is shown to
+    /// others. The adapter decides which replies get it.
+    pub fn with_dismiss(mut self, asker: u64) -> Reply {
+        self.buttons.push(Button {
+            label: words::DISMISS.to_string(),
+            action: Action::Dismiss { asker },
+        });
+        self
     }
 
     pub fn with_visibility(mut self, visibility: Visibility) -> Reply {

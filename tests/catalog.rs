@@ -315,7 +315,7 @@ fn a_missing_disclaimer_is_refused() {
     assert!(
         problems
             .iter()
-            .any(|p| p.contains("catalog.toml:1: missing `disclaimer`")),
+            .any(|p| p.contains("catalog.toml: missing `disclaimer`")),
         "{problems:?}"
     );
 }
@@ -448,12 +448,12 @@ fn topic_files_that_would_not_be_read_are_reported_not_ignored() {
     let shown = |name: &str| dir.path().join("topics").join(name).display().to_string();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert!(
-        warnings[0].starts_with(&format!("{}:1: warning: is a folder", shown("drafts"))),
+        warnings[0].starts_with(&format!("{}: warning: is a folder", shown("drafts"))),
         "{warnings:#?}"
     );
     assert!(
         warnings[1].starts_with(&format!(
-            "{}:1: warning: is not read: topic files end in `.toml`",
+            "{}: warning: is not read: topic files end in `.toml`",
             shown("new-topic.tml")
         )),
         "{warnings:#?}"
@@ -496,5 +496,26 @@ fn near_duplicate_questions_in_two_topics_are_a_warning() {
             .iter()
             .any(|w| w.contains("warning: question") && w.contains("very similar")),
         "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_toml_file_beside_catalog_toml_is_reported_with_where_it_belongs() {
+    let (dir, result) = edited(|dir| {
+        fs::copy(dir.join("topics/car-t.toml"), dir.join("car-t-v2.toml")).unwrap();
+        // The files the responses folder may hold at its top (the copy has language.toml) are
+        // not warned about, and neither is what is not a .toml file.
+        assert!(dir.join("language.toml").is_file());
+        fs::write(dir.join("README.md"), "notes").unwrap();
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a warning does not stop loading: {err}"));
+    let warnings: Vec<String> = catalog.warnings().iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let shown = dir.path().join("car-t-v2.toml").display().to_string();
+    assert!(
+        warnings[0].starts_with(&format!(
+            "{shown}: warning: is not read: topic files go in topics/ (move it there)"
+        )),
+        "{warnings:#?}"
     );
 }

@@ -103,8 +103,12 @@ fn check_accepts_the_shipped_responses_with_a_one_line_summary() {
 fn broken_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("topics")).unwrap();
-    for file in ["catalog.toml", "examples.tsv"] {
-        fs::copy(responses_dir().join(file), dir.path().join(file)).unwrap();
+    // Every file at the top (catalog, language, examples, ...), then the topics.
+    for entry in fs::read_dir(responses_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
     }
     for entry in fs::read_dir(responses_dir().join("topics")).unwrap() {
         let entry = entry.unwrap();
@@ -276,11 +280,413 @@ fn run_with_a_bad_config_names_the_file_and_line() {
 }
 
 #[test]
-fn the_example_config_is_valid() {
-    let (output, _, stderr) = run(immunobot()
-        .env("DISCORD_TOKEN", "x")
-        .env("RUST_LOG", "off")
-        .args(["run", "--dry-run", "--config", "config.toml.example"]));
+fn the_example_config_is_valid_without_a_token() {
+    // CI validates a config with no secret at hand: a missing token is a note, not an error.
+    let (output, stdout, stderr) = run(immunobot().env("RUST_LOG", "off").args([
+        "run",
+        "--dry-run",
+        "--config",
+        "config.toml.example",
+    ]));
     // The example points at the real Discord; a dry run stops after validating everything.
     assert!(output.status.success(), "{stderr}");
+    assert!(stdout.contains("config: config.toml.example\n"), "{stdout}");
+    assert!(
+        stdout.contains("responses: responses (5 topics, "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("note: no bot token"), "{stdout}");
+    assert!(stdout.contains("DISCORD_TOKEN"), "{stdout}");
+
+    let (output, stdout, _) = run(immunobot().env("DISCORD_TOKEN", "not-a-real-token").args([
+        "run",
+        "--dry-run",
+        "--config",
+        "config.toml.example",
+    ]));
+    assert!(output.status.success());
+    assert!(!stdout.contains("note: no bot token"), "{stdout}");
+    assert!(!stdout.contains("not-a-real-token"), "{stdout}");
+}
+
+#[test]
+fn a_config_toml_in_the_working_directory_is_read_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (output, stdout, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("config: none (no config.toml here; defaults)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("responses: the built-in responses (5 topics"),
+        "{stdout}"
+    );
+
+    // The file is found without --config: its responses folder is the one in force ...
+    let copy = broken_copy();
+    fs::write(
+        dir.path().join("config.toml"),
+        format!(
+            "[responses]\ndir = {:?}\n",
+            copy.path().display().to_string()
+        ),
+    )
+    .unwrap();
+    let (output, stdout, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("config: config.toml (found in the working directory)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("responses: {} (5 topics", copy.path().display())),
+        "{stdout}"
+    );
+    // ... the console says so in its banner ...
+    let (output, stdout) = run_with_input(
+        immunobot().current_dir(dir.path()).arg("console"),
+        "/quit\n",
+    );
+    assert!(output.status.success());
+    let banner: String = stdout.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(
+        banner.contains("config: config.toml (found in the working directory)"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&copy.path().display().to_string()),
+        "{banner}"
+    );
+
+    // ... and a mistake in it is reported, not skipped.
+    fs::write(
+        dir.path().join("config.toml"),
+        "[discord]\nmesage_content = true\n",
+    )
+    .unwrap();
+    let (output, _, stderr) = run(immunobot()
+        .current_dir(dir.path())
+        .args(["run", "--dry-run"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("config.toml:2:"), "{stderr}");
+}
+
+#[test]
+fn match_into_a_reader_that_stops_early_exits_zero() {
+    // `immunobot match < big.txt | head -1`: the reader leaves after one line.
+    let mut child = immunobot()
+        .arg("match")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Write errors are expected once the bot has left.
+    let writer = std::thread::spawn(move || {
+        for _ in 0..200_000 {
+            if stdin.write_all(b"what is car-t?\n").is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.contains("\"car-t\""), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
+/// Every argument of every subcommand has a description in `--help`.
+#[test]
+fn help_describes_every_argument_and_default() {
+    for sub in ["run", "console", "ask", "match", "check", "eval"] {
+        let (output, stdout, _) = run(immunobot().args([sub, "--help"]));
+        assert!(output.status.success());
+        let lines: Vec<&str> = stdout.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let entry = line.trim_start();
+            let indent = line.len() - entry.len();
+            if indent != 2 || !(entry.starts_with('-') || entry.starts_with('<')) {
+                continue;
+            }
+            // Clap writes the description after the flag, or on the next, deeper line.
+            let described = entry
+                .split_once("  ")
+                .is_some_and(|(_, text)| !text.trim().is_empty())
+                || lines
+                    .get(i + 1)
+                    .is_some_and(|next| next.len() - next.trim_start().len() > 2);
+            assert!(
+                described,
+                "`{sub} --help`: `{entry}` has no description\n{stdout}"
+            );
+        }
+    }
+    let help = |sub: &str| run(immunobot().args([sub, "--help"])).1;
+    let run_help = help("run");
+    for needle in ["RUST_LOG", "./config.toml", "DISCORD_TOKEN", "SIGHUP"] {
+        assert!(
+            run_help.contains(needle),
+            "run --help lacks {needle}\n{run_help}"
+        );
+    }
+    assert!(help("check").contains("[default: responses]"));
+    let ask = help("ask");
+    assert!(ask.contains("--responses <DIR>"), "{ask}");
+    assert!(ask.contains("built into the binary"), "{ask}");
+    assert!(help("eval").contains("<FILE>"));
+}
+
+#[test]
+fn check_leads_with_the_root_cause_and_sums_up_what_follows_from_it() {
+    let dir = broken_copy();
+    // One unclosed string: car-t.toml cannot be read, so every reference to `car-t` fails too.
+    edit(
+        &dir.path().join("topics/car-t.toml"),
+        "title = \"CAR-T Cell Therapy\"",
+        "title = \"CAR-T Cell Therapy",
+    );
+    let (output, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let car_t = format!("{}:2: ", dir.path().join("topics/car-t.toml").display());
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with(&car_t), "{stdout}");
+    // Four follow-ups in other topics and four examples.
+    assert_eq!(lines[1], "  8 more problems follow from it", "{stdout}");
+    assert!(stderr.contains("invalid (1 problem)"), "{stderr}");
+
+    let (output, stdout, _) = run(immunobot().args(["check", "--verbose"]).arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 9, "{stdout}");
+    assert!(lines[0].starts_with(&car_t), "{stdout}");
+    let immuno = format!(
+        "  {}:6: follow-up `car-t` is not a topic",
+        dir.path().join("topics/immunotherapy.toml").display()
+    );
+    assert!(lines.contains(&immuno.as_str()), "{stdout}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("examples.tsv:")).count(),
+        4,
+        "{stdout}"
+    );
+
+    // A follow-up that names no topic at all is still a problem of its own.
+    edit(
+        &dir.path().join("topics/immunotherapy.toml"),
+        "\"cancer-vaccines\"",
+        "\"cancer-vacines\"",
+    );
+    let (_, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert!(
+        stdout.contains("follow-up `cancer-vacines` is not a topic"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("invalid (2 problems)"), "{stderr}");
+}
+
+#[test]
+fn problems_are_said_in_plain_words_with_a_real_place() {
+    let dir = broken_copy();
+    edit(
+        &dir.path().join("topics/car-t.toml"),
+        "title = \"CAR-T Cell Therapy\"",
+        "title = \"CAR-T Cell Therapy",
+    );
+    let (_, stdout, _) = run(immunobot().arg("check").arg(dir.path()));
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with(":2: this string is not closed: add a `\"` at the end of the line"),
+        "{stdout}"
+    );
+
+    // A problem of a whole folder has no line, rather than a made-up `:1:`.
+    fs::remove_dir_all(dir.path().join("topics")).unwrap();
+    let (output, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
+    assert_eq!(output.status.code(), Some(1));
+    let topics = dir.path().join("topics").display().to_string();
+    assert!(
+        stdout.starts_with(&format!("{topics}: cannot read the topics folder")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("invalid (1 problem)"), "{stderr}");
+
+    // The config: a type mistake and an out-of-range value, each with its line.
+    let config = dir.path().join("config.toml");
+    for (text, expected) in [
+        (
+            "[discord]\ncooldown_seconds = \"5m\"\n",
+            ":2: `cooldown_seconds`: expected a whole number of seconds, like 300, not \"5m\"",
+        ),
+        (
+            "[discord]\nmessage_content = true\nuser_limit = 1000\n",
+            ":3: `[discord] user_limit` must be at most 100",
+        ),
+    ] {
+        fs::write(&config, text).unwrap();
+        let (output, _, stderr) = run(immunobot()
+            .args(["run", "--dry-run", "--config"])
+            .arg(&config));
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr.contains(&format!("{}{expected}", config.display())),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_warns_about_a_topic_file_saved_beside_catalog_toml() {
+    let dir = broken_copy();
+    fs::write(dir.path().join("new-topic.toml"), "id = \"new-topic\"\n").unwrap();
+    let (output, stdout, _) = run(immunobot().arg("check").arg(dir.path()));
+    assert!(
+        output.status.success(),
+        "a warning is not a failure: {stdout}"
+    );
+    let warning = format!(
+        "{}: warning: is not read: topic files go in topics/",
+        dir.path().join("new-topic.toml").display()
+    );
+    assert!(stdout.starts_with(&warning), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains(": ok: 5 topics"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn console_commands_are_commands_whatever_their_case() {
+    let (output, stdout) = run_with_input(
+        immunobot().arg("console"),
+        "/foo\n/TOPICS\n/ask\n/therapy\n/Therapy CAR-T\n/reload\n/quit\n",
+    );
+    assert!(output.status.success());
+    assert!(
+        stdout.contains("Unknown command /foo. Try /help."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("car-t                    CAR-T Cell Therapy"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Usage: /ask <question>"), "{stdout}");
+    assert!(stdout.contains("Usage: /therapy <id>"), "{stdout}");
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+    assert!(stdout.contains("Reloaded: 5 topics"), "{stdout}");
+    // None of them was taken for a question.
+    assert!(!stdout.contains("stays silent"), "{stdout}");
+    assert!(
+        !stdout.contains("don't have a medically reviewed answer"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_passive_console_and_ask_apply_a_channels_length_limit_and_cooldown() {
+    let long = format!("what is car-t? {}", "and more words ".repeat(40));
+    assert!(long.chars().count() > 500);
+    let (output, stdout) = run_with_input(
+        immunobot().args(["console", "--passive"]),
+        &format!("what is immunotherapy?\nwhat is immunotherapy?\n{long}\nwhat is car-t?\n/quit\n"),
+    );
+    assert!(output.status.success());
+    let banner = stdout.lines().nth(3).unwrap_or_default();
+    assert!(
+        banner.contains(
+            "ignores messages over 500 characters, the same answer at most once per 300 s"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches(IMMUNOTHERAPY_ANSWER).count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "(the bot stays silent: it answered this in this channel less than 300 s ago"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("messages over 500 characters are not questions"),
+        "{stdout}"
+    );
+    // Another topic is not held back.
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+
+    // The config's rules are the ones applied.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    fs::write(
+        &config,
+        "[discord]\ncooldown_seconds = 0\nmax_passive_length = 15\n",
+    )
+    .unwrap();
+    let (_, stdout) = run_with_input(
+        immunobot()
+            .args(["console", "--passive", "--config"])
+            .arg(&config),
+        "immunotherapy?\nimmunotherapy?\nwhat is immunotherapy?\n/quit\n",
+    );
+    assert_eq!(stdout.matches(IMMUNOTHERAPY_ANSWER).count(), 2, "{stdout}");
+    assert!(stdout.contains("over 15 characters"), "{stdout}");
+
+    // `ask` shows the channel view: too long to be read there; asked directly it is answered.
+    let (_, stdout, _) = run(immunobot().args(["ask", &long]));
+    assert!(
+        stdout.starts_with("(no reply: the bot stays silent: in a channel, messages over 500"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(immunobot().args(["ask", "--direct", &long]));
+    assert!(stdout.contains(CAR_T_SENTENCE), "{stdout}");
+}
+
+/// docs/MODERATING.md promises what `check` prints and names the commands; keep it true.
+#[test]
+fn the_moderating_guide_matches_the_tools() {
+    let guide =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/MODERATING.md"))
+            .unwrap();
+    let shape = |text: &str| {
+        text.chars()
+            .map(|c| if c.is_ascii_digit() { '#' } else { c })
+            .collect::<String>()
+    };
+    let promised = guide
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("- `")?
+                .split_once('`')
+                .map(|(shown, _)| shown)
+        })
+        .expect("the guide shows check's summary");
+    let (output, stdout, _) = run(immunobot().args(["check", "responses"]));
+    assert!(output.status.success());
+    assert_eq!(shape(stdout.trim_end()), shape(promised), "{stdout}");
+    // Sentences may be wrapped anywhere in the Markdown.
+    let flat = guide.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Never write medical text yourself",
+        "immunobot check --verbose responses",
+        "/reload",
+        "Nothing was reloaded",
+        immunobot::discord::moderation::words::STILL_LIVE,
+        "Dismiss",
+    ] {
+        assert!(flat.contains(needle), "the guide lacks {needle:?}");
+    }
 }

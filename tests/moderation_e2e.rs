@@ -418,7 +418,7 @@ async fn a_broken_reload_lists_every_problem_and_the_old_catalog_keeps_answering
         for expected in [
             "\ntopics/car-t.toml:4: unknown field `reviwer`",
             "\ntopics/immunotherapy.toml:6: follow-up `car-tee` is not a topic",
-            "\ncatalog.toml:1: missing `disclaimer`",
+            "\ncatalog.toml: missing `disclaimer`",
         ] {
             assert!(
                 text.contains(expected),

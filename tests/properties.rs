@@ -345,7 +345,8 @@ proptest! {
 // Response files
 
 /// Each problem must point somewhere a moderator can look: `FILE:LINE: message`, with the line
-/// inside the file when the file is the one that was edited.
+/// inside the file when the file is the one that was edited, or `FILE: message` for a problem
+/// of the whole file (never a made-up line).
 fn check_problems(
     problems: &[Problem],
     edited: &str,
@@ -353,9 +354,15 @@ fn check_problems(
 ) -> Result<(), TestCaseError> {
     for problem in problems {
         let shown = problem.to_string();
-        let rest = shown.strip_prefix(&format!("{}:", problem.file));
+        let rest = shown.strip_prefix(&problem.file);
         prop_assert!(rest.is_some(), "{:?} does not start with its file", shown);
         let rest = rest.unwrap_or_default();
+        if problem.line.is_none() {
+            let message = rest.strip_prefix(": ").unwrap_or_default();
+            prop_assert!(!message.trim().is_empty(), "{:?} has no message", shown);
+            continue;
+        }
+        let rest = rest.strip_prefix(':').unwrap_or_default();
         let (line, message) = rest.split_once(": ").unwrap_or(("", ""));
         let line: usize = line.parse().map_err(|_| {
             TestCaseError::fail(format!("{shown:?} has no line number after the file"))

@@ -94,7 +94,9 @@ fn every_therapy_button_answers_privately_with_a_way_back() {
     let start = bot::reply_to_therapy(&catalog, "immunotherapy");
     for button in &start.buttons {
         let reply = bot::reply_to_button(&catalog, &button.action.to_custom_id());
-        let Action::ShowTopic(id) = &button.action;
+        let Action::ShowTopic(id) = &button.action else {
+            panic!("the core adds no other button: {button:?}");
+        };
         assert_is_answer(&reply, &catalog, id);
         assert_eq!(reply.visibility, Visibility::Private);
         let ids = button_ids(&reply);
@@ -190,4 +192,47 @@ fn the_therapy_choices_come_from_the_catalog() {
     }
     let typed = bot::therapy_choices(&catalog, "vacc");
     assert_eq!(typed, vec![("Cancer Vaccines", "cancer-vaccines")]);
+}
+
+#[test]
+fn a_suggestion_is_worded_for_how_many_there_are() {
+    let catalog = catalog();
+    let (mut one, mut several) = (0, 0);
+    for message in [
+        "i heard about car t",
+        "what about cart cells",
+        "what are car-t and cancer vaccines?",
+        "what are checkpoint inhibitors and mabs?",
+    ] {
+        let Some(reply) = bot::reply_to_message(&catalog, message, Addressing::Direct) else {
+            continue;
+        };
+        if reply.kind != ReplyKind::Suggestions {
+            continue;
+        }
+        match reply.buttons.len() {
+            1 => {
+                one += 1;
+                assert_eq!(
+                    reply.body,
+                    immunobot::reply::words::SUGGEST_ONE,
+                    "{message}"
+                );
+                assert!(!reply.body.contains("these"), "{message}");
+            }
+            _ => {
+                several += 1;
+                assert_eq!(reply.body, immunobot::reply::words::SUGGEST, "{message}");
+            }
+        }
+    }
+    assert!(one > 0 && several > 0, "one: {one}, several: {several}");
+}
+
+#[test]
+fn therapy_ids_are_case_insensitive() {
+    let catalog = catalog();
+    for id in ["CAR-T", " Car-T ", "car-t"] {
+        assert_is_answer(&bot::reply_to_therapy(&catalog, id), &catalog, "car-t");
+    }
 }

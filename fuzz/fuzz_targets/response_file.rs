@@ -1,5 +1,6 @@
 //! Fuzzes loading response files: any text saved as one file of an otherwise shipped catalog
-//! must load or be refused with every problem located as `FILE:LINE: message`, never panic;
+//! must load or be refused with every problem located as `FILE:LINE: message` (or `FILE: message`
+//! for the whole file), never panic;
 //! and a catalog that loads must be usable.
 //!
 //! The first byte may choose which file the rest replaces: `0x00` a new topic file, `0x01`
@@ -46,7 +47,15 @@ fn check_located(problem: &Problem, edited: &str, text: &str) {
     let shown = problem.to_string();
     let rest = shown
         .strip_prefix(&problem.file)
-        .and_then(|rest| rest.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("{shown:?} does not start with its file"));
+    // A problem of the whole file is `FILE: message`, with no made-up line.
+    if problem.line.is_none() {
+        let message = rest.strip_prefix(": ").unwrap_or_default();
+        assert!(!message.trim().is_empty(), "{shown:?}");
+        return;
+    }
+    let rest = rest
+        .strip_prefix(':')
         .unwrap_or_else(|| panic!("{shown:?} does not start with its file"));
     let (line, message) = rest
         .split_once(": ")

@@ -21,7 +21,8 @@ use arc_swap::ArcSwap;
 
 use crate::matching::{AnswerSpec, Language, Matcher, SubjectIndex, SubjectSpec, TopicIndex};
 
-pub use problem::{LoadError, Problem, Severity};
+pub(crate) use problem::line_of;
+pub use problem::{plural, LoadError, Problem, Severity};
 pub use source::{ResponseSource, LANGUAGE_FILE, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};
 

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::problem::{line_of, Problem};
+use super::problem::Problem;
 use super::source::SourceFile;
 
 /// `responses/catalog.toml`: settings shared by every topic.
@@ -122,21 +122,10 @@ pub(crate) struct RawKind {
     pub cues: Phrases,
 }
 
-/// Parses one file, turning a TOML or shape error into a located problem.
+/// Parses one file, turning a TOML or shape error into a located problem in plain words.
 pub(crate) fn parse<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Problem> {
     toml::from_str(&file.text).map_err(|err| {
-        let line = err.span().map(|span| line_of(&file.text, span.start));
-        let mut message = err.message().trim().to_string();
-        // The TOML parser reports some syntax errors with no message at all (a carriage return
-        // that starts a line, for one), which would leave the moderator a bare `FILE:LINE:`.
-        if message.is_empty() {
-            let at = err.span().map_or("", |span| file.text.get(span.start..).unwrap_or(""));
-            message = if at.starts_with('\r') {
-                "a carriage return without a line feed after it: save the file with Unix (LF) or Windows (CRLF) line endings".to_string()
-            } else {
-                "is not valid TOML here".to_string()
-            };
-        }
+        let (line, message) = crate::toml_words::describe(&err, &file.text);
         Problem::error(&file.display, line, message)
     })
 }

@@ -26,6 +26,14 @@ pub const LANGUAGE_FILE: &str = "language.toml";
 pub const TOPICS_DIR: &str = "topics";
 /// The optional table of routing examples inside a responses folder.
 pub const EXAMPLES_FILE: &str = "examples.tsv";
+/// The `.toml` files a responses folder may hold at its top, beside `topics/`. Any other is
+/// most likely a topic saved one folder too high, and is reported rather than ignored.
+pub const ROOT_TOML_FILES: [&str; 4] = [
+    CATALOG_FILE,
+    "language.toml",
+    "safety.toml",
+    "safety-language.toml",
+];
 
 /// Where to read response files from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +131,7 @@ fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
     if examples.exists() {
         paths.push(examples);
     }
+    warnings.extend(unknown_root_files(dir));
     if paths.len() > MAX_FILES {
         problems.push(Problem::error(
             &shown,
@@ -157,6 +166,36 @@ fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
         problems.extend(warnings);
         Err(LoadError::new(problems))
     }
+}
+
+/// `.toml` files at the top of the responses folder that nothing reads.
+fn unknown_root_files(dir: &Path) -> Vec<Problem> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut unknown: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml") && path.is_file())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_none_or(|name| !ROOT_TOML_FILES.contains(&name))
+        })
+        .collect();
+    unknown.sort();
+    unknown
+        .into_iter()
+        .map(|path| {
+            Problem::warning(
+                path.display().to_string(),
+                None,
+                format!(
+                    "is not read: topic files go in {TOPICS_DIR}/ (move it there); only {} are read here",
+                    ROOT_TOML_FILES.map(|name| format!("`{name}`")).join(", ")
+                ),
+            )
+        })
+        .collect()
 }
 
 enum TopicFileKind {

@@ -56,6 +56,7 @@ pub(crate) fn build(
     let mut located_topics = Vec::new();
     let mut examples_file = None;
     let mut language_file = None;
+    let mut refused = Refused::default();
 
     for file in &files {
         if file.relative == CATALOG_FILE {
@@ -67,11 +68,21 @@ pub(crate) fn build(
         } else {
             match raw::parse::<RawTopic>(file) {
                 Ok(raw) => {
-                    if let Some(topic) = check_topic(file, raw, limits, &mut problems) {
-                        located_topics.push(topic);
+                    let names: Vec<String> = raw
+                        .id
+                        .iter()
+                        .chain(&raw.id_aliases)
+                        .map(|name| name.get_ref().clone())
+                        .collect();
+                    match check_topic(file, raw, limits, &mut problems) {
+                        Some(topic) => located_topics.push(topic),
+                        None => refused.add(file, names),
                     }
                 }
-                Err(problem) => problems.push(problem),
+                Err(problem) => {
+                    problems.push(problem);
+                    refused.add(file, probable_id(file));
+                }
             }
         }
     }
@@ -94,9 +105,9 @@ pub(crate) fn build(
     if let Some(language) = &language {
         check_kinds(&located_topics, language, &mut problems);
     }
-    check_cross_references(&located_topics, &mut problems);
+    check_cross_references(&located_topics, &refused, &mut problems);
     let examples = examples_file
-        .map(|file| parse_examples(file, &located_topics, &mut problems))
+        .map(|file| parse_examples(file, &located_topics, &refused, &mut problems))
         .unwrap_or_default();
 
     if problems.iter().any(Problem::is_error) {
@@ -118,6 +129,54 @@ pub(crate) fn build(
         problems,
         language,
     ))
+}
+
+/// The ids that topic files refused for problems of their own would have defined, so that a
+/// reference to one is reported as a consequence of that file, not as a problem of its own.
+#[derive(Default)]
+struct Refused {
+    /// id -> the refused file's display path.
+    ids: HashMap<String, String>,
+}
+
+impl Refused {
+    fn add(&mut self, file: &SourceFile, names: impl IntoIterator<Item = String>) {
+        for name in names {
+            self.ids.entry(name).or_insert_with(|| file.display.clone());
+        }
+    }
+
+    /// `problem`, marked as a consequence when `id` belongs to a refused file.
+    fn about(&self, id: &str, problem: Problem) -> Problem {
+        match self.ids.get(id) {
+            Some(file) => problem.following_from(file.clone()),
+            None => problem,
+        }
+    }
+}
+
+/// What a topic file that could not be parsed most likely defines: the id on an `id = "..."`
+/// line if one can still be read, and the file's name (topics are named after their id).
+fn probable_id(file: &SourceFile) -> Vec<String> {
+    let stem = file
+        .relative
+        .rsplit('/')
+        .next()
+        .unwrap_or(&file.relative)
+        .trim_end_matches(".toml");
+    let written = file.text.lines().find_map(|line| {
+        let value = line
+            .trim()
+            .strip_prefix("id")?
+            .trim_start()
+            .strip_prefix('=')?;
+        let value = value.trim().strip_prefix('"')?;
+        value.split_once('"').map(|(id, _)| id.to_string())
+    });
+    std::iter::once(stem.to_string())
+        .chain(written)
+        .filter(|id| is_valid_topic_id(id))
+        .collect()
 }
 
 /// Orders topics the way a member reads them: each topic that is not an excerpt, followed by
@@ -540,7 +599,7 @@ fn check_topic(
     })
 }
 
-fn check_cross_references(topics: &[LocatedTopic], problems: &mut Vec<Problem>) {
+fn check_cross_references(topics: &[LocatedTopic], refused: &Refused, problems: &mut Vec<Problem>) {
     // Ids and id aliases share one namespace.
     let mut ids: HashMap<&str, &LocatedTopic> = HashMap::new();
     for located in topics {
@@ -572,22 +631,28 @@ fn check_cross_references(topics: &[LocatedTopic], problems: &mut Vec<Problem>) 
                     "a topic cannot be its own follow-up",
                 ));
             } else if !ids.contains_key(follow_up.as_str()) {
-                problems.push(Problem::error(
-                    &located.display,
-                    Some(*line),
-                    format!("follow-up `{follow_up}` is not a topic"),
+                problems.push(refused.about(
+                    follow_up,
+                    Problem::error(
+                        &located.display,
+                        Some(*line),
+                        format!("follow-up `{follow_up}` is not a topic"),
+                    ),
                 ));
             }
         }
         if let Some(source_id) = &topic.excerpt_of {
-            check_excerpt(located, source_id, &ids, problems);
+            check_excerpt(located, source_id, &ids, refused, problems);
         }
         if let Some(subject) = &topic.subject {
             match ids.get(subject.as_str()) {
-                None => problems.push(Problem::error(
-                    &located.display,
-                    Some(located.subject_line),
-                    format!("`subject = \"{subject}\"` is not a topic"),
+                None => problems.push(refused.about(
+                    subject,
+                    Problem::error(
+                        &located.display,
+                        Some(located.subject_line),
+                        format!("`subject = \"{subject}\"` is not a topic"),
+                    ),
                 )),
                 Some(owner) if owner.topic.subject.is_some() => problems.push(Problem::error(
                     &located.display,
@@ -644,13 +709,17 @@ fn check_excerpt(
     located: &LocatedTopic,
     source_id: &str,
     ids: &HashMap<&str, &LocatedTopic>,
+    refused: &Refused,
     problems: &mut Vec<Problem>,
 ) {
     let Some(source) = ids.get(source_id) else {
-        problems.push(Problem::error(
-            &located.display,
-            Some(located.excerpt_line),
-            format!("`excerpt_of = \"{source_id}\"` is not a topic"),
+        problems.push(refused.about(
+            source_id,
+            Problem::error(
+                &located.display,
+                Some(located.excerpt_line),
+                format!("`excerpt_of = \"{source_id}\"` is not a topic"),
+            ),
         ));
         return;
     };
@@ -777,6 +846,7 @@ fn check_similar_questions(topics: &[LocatedTopic], problems: &mut Vec<Problem>)
 fn parse_examples(
     file: &SourceFile,
     topics: &[LocatedTopic],
+    refused: &Refused,
     problems: &mut Vec<Problem>,
 ) -> Vec<Example> {
     let known: HashSet<&str> = topics
@@ -799,10 +869,13 @@ fn parse_examples(
         } else if known.contains(labelled.label) {
             Some(labelled.label.to_string())
         } else {
-            problems.push(Problem::error(
-                &file.display,
-                Some(labelled.line),
-                format!("`{}` is not a topic (or `none`)", labelled.label),
+            problems.push(refused.about(
+                labelled.label,
+                Problem::error(
+                    &file.display,
+                    Some(labelled.line),
+                    format!("`{}` is not a topic (or `none`)", labelled.label),
+                ),
             ));
             continue;
         };

@@ -1,7 +1,7 @@
 //! Gateway events -> core functions -> Discord responses.
 //!
-//! The handler only parses and sends: what to say comes from [`crate::bot`], who may reload from
-//! [`super::moderation`], and whether to hold back (the answer cooldown, the per-user limit,
+//! The handler only parses and sends: what to say comes from [`crate::bot`], who may reload or
+//! remove an answer (the Dismiss button) from [`super::moderation`], and whether to hold back (the answer cooldown, the per-user limit,
 //! where passive answering happens) from [`crate::guard`]. Discord errors are logged with
 //! context and never stop the bot; a panic in an event's handler is caught and logged
 //! ([`caught`]), and the bot goes on. Message text is logged at debug level only, and never
@@ -23,12 +23,13 @@ use tracing::{debug, error, info, warn};
 
 use super::reload::Reloader;
 use super::{commands, limits, moderation, render, words};
+use crate::action::Action;
 use crate::bot;
 use crate::catalog::CatalogHandle;
 use crate::config::{DiscordConfig, ModerationConfig};
 use crate::guard::{Claim, Cooldown, Earlier, PassiveScope, Ticket, UserLimit};
 use crate::matching::Addressing;
-use crate::reply::Reply;
+use crate::reply::{Reply, ReplyKind, Visibility};
 
 pub struct Handler {
     catalog: CatalogHandle,
@@ -196,6 +197,11 @@ impl Handler {
             // Asked directly: not silence, but no second copy of the answer either.
             reply = pointer(*guild, channel, earlier);
         }
+        // Shown to the whole channel: the asker (or a moderator) can take it down again. A
+        // one-line pointer is left as it is.
+        if reply.kind != ReplyKind::Notice {
+            reply = reply.with_dismiss(user);
+        }
         let mut reference = MessageReference::from(msg);
         // The question may be deleted before the answer arrives; answer anyway.
         reference.fail_if_not_exists = Some(false);
@@ -288,6 +294,10 @@ impl Handler {
                 Reply::notice(crate::reply::words::UNKNOWN_COMMAND)
             }
         };
+        let reply = match reply.visibility {
+            Visibility::Public => reply.with_dismiss(command.user.id.get()),
+            Visibility::Private => reply,
+        };
         info!(
             command = %command.data.name,
             topic = reply.topic().unwrap_or("-"),
@@ -319,12 +329,68 @@ impl Handler {
     }
 
     async fn on_button(&self, ctx: &Context, component: &ComponentInteraction) {
+        if let Ok(Action::Dismiss { asker }) = Action::parse(&component.data.custom_id) {
+            return self.on_dismiss(ctx, component, asker).await;
+        }
         let catalog = self.catalog.current();
         let reply = bot::reply_to_button(&catalog, &component.data.custom_id);
         info!(topic = reply.topic().unwrap_or("-"), "answered a button");
         let response = CreateInteractionResponse::Message(render::interaction_message(&reply));
         if let Err(err) = component.create_response(&ctx.http, response).await {
             warn!(error = %err, "could not answer a button");
+        }
+    }
+}
+
+impl Handler {
+    /// The Dismiss button: the member who asked, or a moderator, removes the bot's message;
+    /// anyone else is told privately that they cannot.
+    async fn on_dismiss(&self, ctx: &Context, component: &ComponentInteraction, asker: u64) {
+        let presser = component.user.id.get();
+        let channel = component.channel_id;
+        let message = component.message.id;
+        if !moderation::may_dismiss(
+            asker,
+            presser,
+            component.guild_id,
+            component.member.as_ref(),
+            &self.moderator_roles,
+        ) {
+            debug!(
+                presser,
+                channel = channel.get(),
+                "refused to dismiss an answer"
+            );
+            let refusal = CreateInteractionResponse::Message(render::interaction_message(
+                &Reply::notice(words::NOT_YOURS_TO_DISMISS),
+            ));
+            if let Err(err) = component.create_response(&ctx.http, refusal).await {
+                warn!(error = %err, "could not refuse a dismissal");
+            }
+            return;
+        }
+        // Acknowledged first (Discord wants an answer within 3 seconds); the bot may always
+        // delete its own messages, so no permission is needed for the delete.
+        if let Err(err) = component
+            .create_response(&ctx.http, CreateInteractionResponse::Acknowledge)
+            .await
+        {
+            warn!(error = %err, "could not acknowledge a dismissal");
+        }
+        match channel.delete_message(&ctx.http, message).await {
+            Ok(()) => {
+                // The answer is gone, so the next asker here is answered rather than silenced.
+                if let Some(cooldown) = &self.cooldown {
+                    cooldown.withdraw(channel.get(), message.get());
+                }
+                info!(
+                    presser,
+                    by_asker = presser == asker,
+                    channel = channel.get(),
+                    "dismissed an answer"
+                );
+            }
+            Err(err) => warn!(error = %err, channel = channel.get(), "could not dismiss an answer"),
         }
     }
 }

@@ -29,8 +29,8 @@ pub const CONTENT_LIMITS: ContentLimits = ContentLimits {
     disclaimer: EMBED_FIELD_VALUE,
     reply_total: EMBED_TOTAL - DISCLAIMER_HEADING.len(),
     button_label: BUTTON_LABEL,
-    // One place stays free for the way back from an excerpt to its source.
-    buttons: BUTTONS_PER_ROW * ROWS - 1,
+    // One place stays free for the way back from an excerpt to its source, one for Dismiss.
+    buttons: BUTTONS_PER_ROW * ROWS - 2,
     choice_label: CHOICE_NAME,
 };
 

@@ -43,6 +43,9 @@ pub mod words {
     pub const TOO_FAST: &str = "You're going a bit fast — please wait a few seconds.";
     /// An interaction whose handler failed unexpectedly.
     pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on my side; please try again.";
+    /// Someone other than the asker or a moderator pressed Dismiss.
+    pub const NOT_YOURS_TO_DISMISS: &str =
+        "Only the person who asked or a moderator can remove this.";
 }
 
 /// The gateway intents the bot needs, and no more.
@@ -97,7 +100,7 @@ impl DiscordBot {
         catalog: CatalogHandle,
         source: ResponseSource,
     ) -> anyhow::Result<Self> {
-        let mut http = HttpBuilder::new(config.token.expose());
+        let mut http = HttpBuilder::new(config.token()?.expose());
         if !config.uses_default_api() {
             // serenity's rate limiter talks to discord.com directly whatever the proxy says, so
             // behind a proxy (or a test double) the proxy must do the rate limiting.

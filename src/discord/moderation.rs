@@ -1,6 +1,7 @@
-//! Moderator commands: who may run `/reload`, and what the moderator is told.
+//! Moderator commands: who may run `/reload` or remove the bot's answers, and what the
+//! moderator is told.
 //!
-//! The one place that decides who is a moderator ([`may_reload`]). Discord's
+//! The one place that decides who is a moderator ([`may_reload`]; [`may_dismiss`] uses it). Discord's
 //! `default_member_permissions` only hides the command; a guild admin can grant it to anyone, so
 //! every call is checked again here. Refusals and summaries are private (ephemeral) and never
 //! ping anyone. This module never reads files itself: the reload goes through
@@ -15,7 +16,7 @@ use tracing::{info, warn};
 use super::limits::MESSAGE_CONTENT;
 use super::reload::{Reloader, Trigger};
 use super::render::{interaction_message, no_mentions};
-use crate::catalog::{LoadError, Problem, ReloadSummary, ResponseSource};
+use crate::catalog::{plural, LoadError, ReloadSummary, ResponseSource};
 use crate::reply::Reply;
 
 /// The moderator's own words. Fixed and kind.
@@ -69,6 +70,19 @@ pub fn may_reload(
         return Permit::ModeratorRole;
     }
     Permit::RefusedNotAModerator
+}
+
+/// Whether the presser of a Dismiss button may remove the bot's answer: the member who asked
+/// (the id the button carries, compared with the presser Discord reports, never trusted alone),
+/// or a moderator by the same rule as `/reload`.
+pub fn may_dismiss(
+    asker: u64,
+    presser: u64,
+    guild: Option<GuildId>,
+    member: Option<&Member>,
+    moderator_roles: &[u64],
+) -> bool {
+    presser == asker || may_reload(guild, member, moderator_roles).allows()
 }
 
 /// `/reload`: checks the caller, defers (reading every file may take a moment), reloads, then
@@ -154,39 +168,37 @@ pub fn summary_text(summary: &ReloadSummary, source: &ResponseSource) -> String 
     let lines: Vec<String> = summary
         .warnings
         .iter()
-        .map(|problem| shown(problem, source))
+        .map(|problem| shown(&problem.to_string(), source))
         .collect();
     fit(head, &lines)
 }
 
 /// Why a reload was refused: every problem as `file:line: message`, as many as fit.
 pub fn failure_text(err: &LoadError, source: &ResponseSource) -> String {
-    let errors = err.errors().count();
+    let errors = err.root_errors().count();
     let head = format!(
-        "Nothing was reloaded: the response files have {errors} problem{}. {}",
-        if errors == 1 { "" } else { "s" },
+        "Nothing was reloaded: the response files have {errors} {}. {}",
+        plural(errors, "problem", "problems"),
         words::STILL_LIVE
     );
     let lines: Vec<String> = err
-        .problems
+        .report(false)
         .iter()
-        .map(|problem| shown(problem, source))
+        .map(|line| shown(line, source))
         .collect();
     fit(head, &lines)
 }
 
-/// A problem with its path relative to the responses folder: that is the path the moderator
+/// A report line with paths relative to the responses folder: that is the path the moderator
 /// edits, and the server's own folders are none of the channel's business.
-fn shown(problem: &Problem, source: &ResponseSource) -> String {
-    let mut problem = problem.clone();
+fn shown(line: &str, source: &ResponseSource) -> String {
+    let mut line = line.to_string();
     if let ResponseSource::Dir(dir) = source {
         let prefix = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
-        if let Some(relative) = problem.file.strip_prefix(&prefix) {
-            problem.file = relative.to_string();
-        }
+        line = line.replace(&prefix, "");
     }
     // A code block shows the text as written; only its own fence could break out of it.
-    problem.to_string().replace("```", "'''")
+    line.replace("```", "'''")
 }
 
 /// `head`, then `lines` in a code block, cut to Discord's message length with "… and N more".
@@ -245,6 +257,7 @@ fn truncate(text: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Problem;
     use serenity::all::Permissions;
 
     fn member(permissions: Permissions, roles: &[u64]) -> Member {
@@ -258,6 +271,23 @@ mod tests {
         .unwrap();
         member.permissions = Some(permissions);
         member
+    }
+
+    #[test]
+    fn the_asker_or_a_moderator_may_dismiss_nobody_else() {
+        let guild = Some(GuildId::new(9));
+        let someone = member(Permissions::SEND_MESSAGES, &[]);
+        assert!(may_dismiss(7, 7, guild, Some(&someone), &[]));
+        assert!(
+            may_dismiss(7, 7, None, None, &[]),
+            "the asker, also in a DM"
+        );
+        assert!(!may_dismiss(7, 8, guild, Some(&someone), &[]));
+        assert!(!may_dismiss(7, 8, None, None, &[555]));
+        let admin = member(Permissions::MANAGE_GUILD, &[]);
+        assert!(may_dismiss(7, 8, guild, Some(&admin), &[]));
+        let moderator = member(Permissions::SEND_MESSAGES, &[555]);
+        assert!(may_dismiss(7, 8, guild, Some(&moderator), &[555]));
     }
 
     #[test]

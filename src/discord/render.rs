@@ -8,7 +8,8 @@ use serenity::all::{
 };
 
 use super::limits::{BUTTONS_PER_ROW, DISCLAIMER_HEADING, ROWS};
-use crate::reply::{Reply, ReplyKind, Visibility};
+use crate::action::Action;
+use crate::reply::{Button, Reply, ReplyKind, Visibility};
 
 /// Teal, calm, and readable in both light and dark themes.
 const ANSWER_COLOUR: u32 = 0x1F7A8C;
@@ -36,10 +37,16 @@ pub fn embed(reply: &Reply) -> Option<CreateEmbed> {
 }
 
 pub fn components(reply: &Reply) -> Vec<CreateActionRow> {
-    let buttons: Vec<CreateButton> = reply
+    // When a long menu fills every place, Dismiss keeps one: it is the way out of the message.
+    let (dismiss, others): (Vec<&Button>, Vec<&Button>) = reply
         .buttons
         .iter()
-        .take(BUTTONS_PER_ROW * ROWS)
+        .partition(|button| matches!(button.action, Action::Dismiss { .. }));
+    let room = (BUTTONS_PER_ROW * ROWS).saturating_sub(dismiss.len());
+    let buttons: Vec<CreateButton> = others
+        .into_iter()
+        .take(room)
+        .chain(dismiss)
         .map(|button| {
             CreateButton::new(button.action.to_custom_id())
                 .label(&button.label)

@@ -139,7 +139,7 @@ impl BotOptions {
     /// The bot's config pointing at `fake`.
     pub fn config(&self, fake: &FakeDiscord) -> DiscordConfig {
         DiscordConfig {
-            token: Secret::new(BOT_TOKEN),
+            token: Some(Secret::new(BOT_TOKEN)),
             api_url: fake.base_url(),
             message_content: self.message_content,
             guild_id: self.guild_id,
