@@ -21,6 +21,7 @@ use serenity::all::{
 use serenity::async_trait;
 use tracing::{debug, error, info, warn};
 
+use super::delivery::Delivery;
 use super::reload::Reloader;
 use super::{commands, limits, moderation, render, words};
 use crate::bot;
@@ -43,6 +44,8 @@ pub struct Handler {
     user_limit: Option<UserLimit>,
     /// The bot's own user id, known from READY.
     me: AtomicU64,
+    /// Sends replies to messages: retried, never twice, within deadlines.
+    delivery: Delivery,
 }
 
 /// Runs one event's handler to its end, or catches its panic and logs it at error level, so
@@ -89,6 +92,7 @@ impl Handler {
         config: &DiscordConfig,
         moderation: &ModerationConfig,
         reloader: Reloader,
+        delivery: Delivery,
     ) -> Handler {
         Handler {
             catalog: reloader.catalog().clone(),
@@ -101,6 +105,7 @@ impl Handler {
             user_limit: (config.user_limit > 0)
                 .then(|| UserLimit::new(config.user_limit, config.user_limit_window)),
             me: AtomicU64::new(0),
+            delivery,
         }
     }
 
@@ -200,7 +205,13 @@ impl Handler {
         // The question may be deleted before the answer arrives; answer anyway.
         reference.fail_if_not_exists = Some(false);
         let message = render::message(&reply).reference_message(reference);
-        match msg.channel_id.send_message(&ctx.http, message).await {
+        // The question's id is the nonce: one question, at most one reply, however many
+        // attempts it takes.
+        let sent = self
+            .delivery
+            .send_message(&ctx.http, msg.channel_id, message, msg.id.get())
+            .await;
+        match sent {
             Ok(sent) => {
                 // The window starts once the answer is out; a failed send (below) drops the
                 // ticket instead, releasing the slot for the next asker.

@@ -12,6 +12,7 @@
 //! through a validated reload.
 
 mod commands;
+pub mod delivery;
 mod handler;
 pub mod limits;
 pub mod moderation;
@@ -97,7 +98,14 @@ impl DiscordBot {
         catalog: CatalogHandle,
         source: ResponseSource,
     ) -> anyhow::Result<Self> {
-        let mut http = HttpBuilder::new(config.token.expose());
+        // serenity's default client has no timeout; every request gets one.
+        let client = delivery::http_client(config.request_timeout)
+            .context("cannot create the HTTP client")?;
+        let delivery = delivery::Delivery::new(
+            client.clone(),
+            delivery::Policy::for_timeout(config.request_timeout),
+        );
+        let mut http = HttpBuilder::new(config.token.expose()).client(client);
         if !config.uses_default_api() {
             // serenity's rate limiter talks to discord.com directly whatever the proxy says, so
             // behind a proxy (or a test double) the proxy must do the rate limiting.
@@ -106,7 +114,7 @@ impl DiscordBot {
                 .ratelimiter_disabled(true);
         }
         let reloader = reload::Reloader::new(catalog, source, config.guild_id);
-        let handler = handler::Handler::new(config, moderation, reloader.clone());
+        let handler = handler::Handler::new(config, moderation, reloader.clone(), delivery);
         let client = serenity::all::ClientBuilder::new_with_http(http.build(), intents(config))
             .event_handler(handler)
             .await
