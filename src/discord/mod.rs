@@ -12,6 +12,7 @@
 //! through a validated reload.
 
 mod commands;
+pub mod connection;
 pub mod delivery;
 mod handler;
 pub mod limits;
@@ -20,6 +21,7 @@ mod reload;
 mod render;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardManager};
@@ -115,10 +117,15 @@ impl DiscordBot {
         }
         let reloader = reload::Reloader::new(catalog, source, config.guild_id);
         let handler = handler::Handler::new(config, moderation, reloader.clone(), delivery);
-        let client = serenity::all::ClientBuilder::new_with_http(http.build(), intents(config))
+        let http = http.build();
+        // Our own lookup, retried with a backoff and only ever at api_url: serenity's, in the
+        // builder below, falls back to the real wss://gateway.discord.gg when it fails.
+        let gateway = connection::gateway_url(&http, &config.api_url).await?;
+        let client = serenity::all::ClientBuilder::new_with_http(http, intents(config))
             .event_handler(handler)
             .await
             .context("cannot create the Discord client")?;
+        *client.ws_url.lock().await = gateway;
         Ok(DiscordBot { client, reloader })
     }
 
@@ -153,12 +160,10 @@ impl DiscordBot {
         }
     }
 
-    /// Runs until shut down. An error here (a rejected token, say) ends the bot.
+    /// Runs until shut down. An error here (a rejected token, say) ends the bot; a
+    /// [`connection::Fatal`] says what the operator has to do.
     pub async fn run(mut self) -> anyhow::Result<()> {
-        self.client
-            .start()
-            .await
-            .context("the Discord connection ended with an error")
+        self.client.start().await.map_err(connection::explain)
     }
 }
 
@@ -170,13 +175,18 @@ pub async fn run(
     source: ResponseSource,
 ) -> anyhow::Result<()> {
     log_panics();
-    let bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source).await?;
+    // A stop signal wins in every state: while Discord cannot be reached, while connecting,
+    // while connected.
+    let stop = wait_for_stop_signal();
+    tokio::pin!(stop);
+    let bot = tokio::select! {
+        bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source) => bot?,
+        () = &mut stop => {
+            info!("stopping before the bot connected");
+            return Ok(());
+        }
+    };
     let shutdown = bot.shutdown_handle();
-    tokio::spawn(async move {
-        wait_for_stop_signal().await;
-        info!("stopping: closing the Discord connection");
-        shutdown.shutdown().await;
-    });
     spawn_reload_on_hangup(bot.reload_handle());
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
     // say) must not keep the bot from answering: SIGHUP and /reload still work.
@@ -188,8 +198,32 @@ pub async fn run(
     } else {
         None
     };
-    bot.run().await
+    let run = bot.run();
+    tokio::pin!(run);
+    tokio::select! {
+        result = &mut run => return result,
+        () = &mut stop => {}
+    }
+    info!("stopping: closing the Discord connection");
+    // serenity's shutdown waits up to 5 s per shard, and while no shard is connected (Discord
+    // unreachable) it returns without ending `run`: both are bounded here.
+    if tokio::time::timeout(CLOSE_WITHIN, shutdown.shutdown())
+        .await
+        .is_err()
+    {
+        warn!("the Discord connection did not close in time; stopping anyway");
+        return Ok(());
+    }
+    // Asked to stop: how the connection ended is no longer news.
+    if let Ok(Err(err)) = tokio::time::timeout(Duration::from_secs(1), &mut run).await {
+        info!("the Discord connection ended while stopping: {err:#}");
+    }
+    Ok(())
 }
+
+/// How long a stop may spend closing the gateway connection cleanly; with the rest, a stop
+/// takes under 5 s in every state.
+const CLOSE_WITHIN: Duration = Duration::from_secs(3);
 
 /// Routes panics to the log instead of the default hook's stderr dump: where it happened, at
 /// error level, and the payload at debug level only, because a payload can quote a member's

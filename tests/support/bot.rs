@@ -286,6 +286,22 @@ impl RunningBot {
     }
 }
 
+impl RunningBot {
+    /// Waits for `run()` to end by itself (a fatal gateway error, say) and returns how it ended;
+    /// panics when it is still running after `within`.
+    pub async fn exit(mut self, within: Duration) -> anyhow::Result<()> {
+        let task = self
+            .task
+            .take()
+            .expect("the bot task is there until it ends");
+        match tokio::time::timeout(within, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => panic!("the bot task failed: {join}"),
+            Err(_) => panic!("the bot was still running after {within:?}"),
+        }
+    }
+}
+
 impl Drop for RunningBot {
     /// A test that panicked before `stop` must not leave the bot running.
     fn drop(&mut self) {
