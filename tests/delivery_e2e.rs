@@ -209,3 +209,99 @@ async fn a_send_that_hangs_times_out_and_frees_its_slot() {
     })
     .await;
 }
+
+// =============================================================================================
+// Deadlines on every other wait
+// =============================================================================================
+
+#[tokio::test]
+async fn a_hung_registration_does_not_hold_up_the_next_reload() {
+    capped(Duration::from_secs(30), async {
+        let responses = copy_responses();
+        let dir = responses.path();
+        let options = BotOptions::default()
+            .with_responses(dir)
+            .with_request_timeout(Duration::from_secs(2));
+        let path = options.registration_path();
+        let (fake, bot) = setup(options).await;
+        // Discord takes a minute to answer the next registration.
+        fake.inject_fault("PUT", &path, 1, FaultAction::Delay(Duration::from_secs(60)));
+        let label = "label = \"CAR-T Cell Therapy\"";
+        edit_response(dir, "topics/car-t.toml", label, "label = \"CAR-T (first)\"");
+        let started = tokio::time::Instant::now();
+        let first = tokio::spawn({
+            let reloads = bot.reloads.clone();
+            async move { reloads.reload(immunobot::discord::Trigger::Hangup).await }
+        });
+        let hung = fake
+            .wait_for_request(|r| r.is_exactly("PUT", &path), T)
+            .await;
+
+        // A second reload while the first registration hangs registers at once.
+        edit_response(
+            dir,
+            "topics/car-t.toml",
+            "label = \"CAR-T (first)\"",
+            "label = \"CAR-T (second)\"",
+        );
+        let second = bot
+            .reloads
+            .reload(immunobot::discord::Trigger::Hangup)
+            .await;
+        assert!(second.is_ok());
+        let next = fake
+            .wait_for_request(|r| r.is_exactly("PUT", &path), T)
+            .await;
+        assert_eq!(next.status, 200);
+        let waited = next.at - hung.at;
+        assert!(
+            waited < Duration::from_secs(1),
+            "the second registration waited {waited:?} for the first"
+        );
+        // The hung one ends at the request timeout, not after Discord's minute.
+        let first = tokio::time::timeout(T, first)
+            .await
+            .expect("the first reload ends at the request deadline")
+            .expect("the reload task");
+        assert!(first.is_ok());
+        assert!(started.elapsed() < Duration::from_secs(4));
+        let labels: Vec<String> = fake
+            .registered_commands(None)
+            .iter()
+            .flat_map(|command| command["options"][0]["choices"].as_array().cloned())
+            .flatten()
+            .filter_map(|choice| choice["name"].as_str().map(str::to_string))
+            .collect();
+        assert!(labels.contains(&"CAR-T (second)".to_string()), "{labels:?}");
+        finish(fake, bot).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hung_interaction_response_ends_at_the_request_timeout() {
+    capped(Duration::from_secs(30), async {
+        let (_guard, logs) = capture_logs();
+        let options = BotOptions::default().with_request_timeout(Duration::from_secs(1));
+        let (fake, bot) = setup(options).await;
+        fake.inject_fault(
+            "POST",
+            "/interactions/",
+            1,
+            FaultAction::Delay(Duration::from_secs(60)),
+        );
+        let command = FakeCommand::slash("therapy", member()).str_opt("type", "car-t");
+        let sent = tokio::time::Instant::now();
+        fake.send_event(&command);
+        fake.wait_for_request(is_callback_for(command.id), T).await;
+        // Discord would answer in a minute; the bot gives up at its one-second deadline.
+        wait_for_log(&logs, "could not answer a command", &fake).await;
+        assert!(
+            sent.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            sent.elapsed()
+        );
+        finish(fake, bot).await;
+    })
+    .await;
+}
