@@ -170,6 +170,15 @@ async fn sigterm_stops_a_connected_bot_cleanly() {
         assert_eq!(status.code(), Some(0), "{}", bot.logs());
         assert!(took < STOP_WITHIN, "{took:?}");
         fake.wait_for_disconnect(T).await;
+        // With a close frame, so Discord shows the bot offline at once.
+        let closed = fake.gateway_log().iter().any(|record| {
+            record.direction == GatewayDirection::Note
+                && record
+                    .payload
+                    .as_str()
+                    .is_some_and(|note| note.contains("closed by bot"))
+        });
+        assert!(closed, "{}", fake.dump());
     })
     .await;
 }

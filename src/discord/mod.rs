@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardManager};
+use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
 use serenity::Client;
 use tracing::{info, warn};
 
@@ -88,6 +88,23 @@ pub struct Shutdown {
 impl Shutdown {
     /// Closes every shard; [`DiscordBot::run`] then returns.
     pub async fn shutdown(&self) {
+        // Each shard is asked to close its connection itself first (close code 1000, so Discord
+        // shows the bot offline at once): `shutdown_all` may otherwise take the acknowledgement
+        // queued by `DiscordBot::connect` for its own and return before the close went out.
+        let shards: Vec<_> = self
+            .shard_manager
+            .runners
+            .lock()
+            .await
+            .values()
+            .map(|runner| runner.runner_tx.clone())
+            .collect();
+        if !shards.is_empty() {
+            for shard in &shards {
+                shard.shutdown_clean();
+            }
+            tokio::time::sleep(CLEAN_CLOSE).await;
+        }
         self.shard_manager.shutdown_all().await;
     }
 }
@@ -126,6 +143,13 @@ impl DiscordBot {
             .await
             .context("cannot create the Discord client")?;
         *client.ws_url.lock().await = gateway;
+        // A shard that finds its connection dead (heartbeats unacknowledged) or its session
+        // invalid (op 9) asks serenity's ShardManager to restart it, and `restart` then waits up
+        // to 5 s for that very shard to acknowledge its own shutdown, which it cannot do: it is
+        // the one waiting. The bot is deaf all that time. serenity queues one acknowledgement
+        // after every such restart, so only the first one pays; queueing that first one here
+        // makes every restart immediate.
+        client.shard_manager.shutdown_finished(ShardId(0));
         Ok(DiscordBot { client, reloader })
     }
 
@@ -220,6 +244,10 @@ pub async fn run(
     }
     Ok(())
 }
+
+/// How long a connected shard gets to close its connection before the rest of a stop: a shard
+/// reads its orders between two gateway reads, which wait up to 500 ms.
+const CLEAN_CLOSE: Duration = Duration::from_millis(750);
 
 /// How long a stop may spend closing the gateway connection cleanly; with the rest, a stop
 /// takes under 5 s in every state.

@@ -383,6 +383,8 @@ struct Inner {
     nonces: HashMap<(u64, String), Value>,
     /// Messages created per channel (a repeated nonce creates none).
     created: HashMap<u64, usize>,
+    /// The connection whose heartbeats go unanswered (see [`FakeDiscord::stop_acking`]).
+    zombie: Option<u64>,
 }
 
 impl Inner {
@@ -545,6 +547,7 @@ impl FakeDiscord {
                 commands: HashMap::new(),
                 nonces: HashMap::new(),
                 created: HashMap::new(),
+                zombie: None,
             }),
             changed,
         });
@@ -911,6 +914,18 @@ impl FakeDiscord {
             .unwrap_or(0)
     }
 
+    /// Turns the current connection into a zombie: it stays open, but its heartbeats are no
+    /// longer acknowledged (a new connection is answered normally).
+    pub fn stop_acking(&self) {
+        let mut g = self.shared.lock();
+        let conn = g.current.as_ref().map(|c| c.id);
+        g.zombie = conn;
+        g.note(
+            conn.unwrap_or(0),
+            "heartbeats no longer acknowledged".to_owned(),
+        );
+    }
+
     /// Commands registered for `scope` (`None` = global, `Some(guild_id)`), as answered.
     pub fn registered_commands(&self, guild: Option<u64>) -> Vec<Value> {
         let key = guild.map_or_else(|| "global".to_owned(), |g| g.to_string());
@@ -1118,7 +1133,9 @@ fn handle_incoming(shared: &Shared, conn: u64, text: &str) {
     match frame.get("op").and_then(Value::as_u64) {
         Some(1) => {
             g.heartbeats += 1;
-            g.send_frame(conn, json!({ "op": 11, "s": null, "t": null, "d": null }));
+            if g.zombie != Some(conn) {
+                g.send_frame(conn, json!({ "op": 11, "s": null, "t": null, "d": null }));
+            }
         }
         Some(2) => {
             g.identifies.push(d.clone());

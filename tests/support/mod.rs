@@ -22,7 +22,7 @@
 //!   if the session id is unknown). [`FakeDiscord::dispatch`] / [`FakeDiscord::send_event`]
 //!   send op 0 with the next sequence number to the live session, or queue it until the next
 //!   READY/RESUMED. Faults: [`FakeDiscord::close`] (close code), [`FakeDiscord::drop_tcp`],
-//!   [`FakeDiscord::send_reconnect`] (op 7), [`FakeDiscord::send_invalid_session`] (op 9).
+//!   [`FakeDiscord::send_reconnect`] (op 7), [`FakeDiscord::send_invalid_session`] (op 9), [`FakeDiscord::stop_acking`] (a zombie connection).
 //!   serenity reconnects to the same `/ws` URL; the new connection becomes current.
 //! * REST faults: [`FakeDiscord::fail_next`], [`FakeDiscord::inject_fault`] ([`FaultAction`]:
 //!   status + body, garbage body, delay) and permanent [`FakeDiscord::stub`]s.
