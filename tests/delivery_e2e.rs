@@ -305,3 +305,45 @@ async fn a_hung_interaction_response_ends_at_the_request_timeout() {
     })
     .await;
 }
+
+// =============================================================================================
+// Bounded under a raid
+// =============================================================================================
+
+#[tokio::test]
+async fn under_a_raid_few_replies_are_in_flight_and_the_rest_wait_or_are_held_back() {
+    use immunobot::discord::delivery::{MAX_IN_FLIGHT, MAX_PENDING};
+    capped(Duration::from_secs(60), async {
+        let (_guard, logs) = capture_logs();
+        let (fake, bot) = setup(BotOptions::default()).await;
+        // Discord answers every message only after a while: replies pile up.
+        fake.inject_fault(
+            "POST",
+            "/channels/",
+            usize::MAX,
+            FaultAction::Delay(Duration::from_secs(20)),
+        );
+        let raid = MAX_PENDING + 200;
+        for i in 0..raid {
+            fake.send_event(&ask_in(C1 + 1 + i as u64, "what is immunotherapy?"));
+        }
+        let text = wait_for_log(&logs, "too many replies pending", &fake).await;
+        assert!(
+            text.lines()
+                .any(|line| line.contains("too many replies pending")
+                    && line.ends_with("held_back=1")),
+            "{text}"
+        );
+        // A moment for any reply that was not held back to go out.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let sent = fake.requests_matching(|r| r.is("POST", "/channels/")).len();
+        assert!(
+            sent <= MAX_IN_FLIGHT,
+            "{sent} replies in flight at once (at most {MAX_IN_FLIGHT})"
+        );
+        assert!(sent > 0);
+        fake.clear_faults();
+        finish(fake, bot).await;
+    })
+    .await;
+}

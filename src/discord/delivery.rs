@@ -14,11 +14,13 @@
 //! This module never decides what to say and never retries what retrying cannot fix (a 403 for
 //! missing permissions, a 400 for a bad body): those fail at once.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serenity::all::{ChannelId, CreateMessage, Http, LightMethod, Message, Nonce, Request, Route};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
@@ -102,18 +104,48 @@ enum Attempt {
     Fatal(Undelivered),
 }
 
+/// Messages on their way at once, at most. Under a raid every reply would otherwise open its
+/// own connection and hold its request in memory at the same moment (tens of thousands); the
+/// rest wait their turn, within the same deadline.
+pub const MAX_IN_FLIGHT: usize = 32;
+
+/// Replies admitted at once, at most: on their way or waiting for a turn. serenity runs every
+/// event in its own task as soon as it arrives, so under a raid (20,000 questions in a few
+/// seconds) every reply the bot owes would otherwise sit in memory at once, long after it could
+/// be useful; beyond this many, the bot stays silent ([`Delivery::admit`]).
+pub const MAX_PENDING: usize = 1_000;
+
 /// Sends channel messages with retries (see the module docs).
 #[derive(Clone)]
 pub struct Delivery {
     client: reqwest::Client,
     policy: Policy,
+    in_flight: Arc<Semaphore>,
+    pending: Arc<Semaphore>,
+}
+
+/// A reply's place among the [`MAX_PENDING`]; hold it until the send is over.
+pub struct Admission {
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Delivery {
     /// `client` must be the one [`http_client`] built (the same that serenity's `Http` uses, so
     /// both share connections and deadlines).
     pub fn new(client: reqwest::Client, policy: Policy) -> Delivery {
-        Delivery { client, policy }
+        Delivery {
+            client,
+            policy,
+            in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT)),
+            pending: Arc::new(Semaphore::new(MAX_PENDING)),
+        }
+    }
+
+    /// A place for one more reply, or `None` when [`MAX_PENDING`] are already pending (the bot
+    /// is far behind: a raid, or Discord slowing it down) and this one should not be sent.
+    pub fn admit(&self) -> Option<Admission> {
+        let permit = self.pending.clone().try_acquire_owned().ok()?;
+        Some(Admission { _permit: permit })
     }
 
     /// Sends `message` to `channel`, retrying within the policy's bounds. `nonce` must be unique
@@ -143,7 +175,17 @@ impl Delivery {
                 LightMethod::Post,
             )
             .body(Some(body.clone()));
-            let (after, why) = match self.attempt(http, request).await {
+            let turn = tokio::time::timeout_at(deadline, self.in_flight.acquire()).await;
+            let Ok(Ok(_permit)) = turn else {
+                return Err(Undelivered::GaveUp {
+                    attempts: attempt - 1,
+                    elapsed: started.elapsed(),
+                    last: "waited too long for a turn to send (too many replies at once)"
+                        .to_string(),
+                });
+            };
+            // Boxed: the request's state is large, and only the few in flight need it.
+            let (after, why) = match Box::pin(self.attempt(http, request)).await {
                 Attempt::Delivered(message) => {
                     if attempt > 1 {
                         info!(

@@ -46,6 +46,8 @@ pub struct Handler {
     me: AtomicU64,
     /// Sends replies to messages: retried, never twice, within deadlines.
     delivery: Delivery,
+    /// Replies not sent because too many were pending, since the start.
+    held_back: AtomicU64,
 }
 
 /// Runs one event's handler to its end, or catches its panic and logs it at error level, so
@@ -106,6 +108,7 @@ impl Handler {
                 .then(|| UserLimit::new(config.user_limit, config.user_limit_window)),
             me: AtomicU64::new(0),
             delivery,
+            held_back: AtomicU64::new(0),
         }
     }
 
@@ -153,8 +156,8 @@ impl Handler {
         self.reloader.register_commands(&ctx.http).await;
     }
 
-    async fn on_message(&self, ctx: &Context, msg: &Message) {
-        let Some(addressing) = self.addressing(msg) else {
+    async fn on_message(&self, ctx: &Context, msg: Message) {
+        let Some(addressing) = self.addressing(&msg) else {
             return;
         };
         let catalog = self.catalog.current();
@@ -181,6 +184,12 @@ impl Handler {
             debug!(channel, "answered here a moment ago; staying silent");
             return;
         }
+        // Far behind (a raid): a reply that would wait behind a thousand others is no help to
+        // anyone, and holding it costs memory.
+        let Some(_admission) = self.delivery.admit() else {
+            self.held_back(channel);
+            return;
+        };
         if !self.user_may(user) {
             debug!(user, channel, "over the per-user limit; message ignored");
             return;
@@ -201,15 +210,19 @@ impl Handler {
             // Asked directly: not silence, but no second copy of the answer either.
             reply = pointer(*guild, channel, earlier);
         }
-        let mut reference = MessageReference::from(msg);
+        let mut reference = MessageReference::from(&msg);
         // The question may be deleted before the answer arrives; answer anyway.
         reference.fail_if_not_exists = Some(false);
         let message = render::message(&reply).reference_message(reference);
+        // Under a raid, thousands of replies wait for a free connection at once: what they
+        // wait with must be small, so the member's message (text, author, mentions) goes now.
+        let (channel_id, question) = (msg.channel_id, msg.id.get());
+        drop(msg);
         // The question's id is the nonce: one question, at most one reply, however many
         // attempts it takes.
         let sent = self
             .delivery
-            .send_message(&ctx.http, msg.channel_id, message, msg.id.get())
+            .send_message(&ctx.http, channel_id, message, question)
             .await;
         match sent {
             Ok(sent) => {
@@ -238,6 +251,20 @@ impl Handler {
                 drop(ticket);
                 warn!(error = %err, channel, "could not send a reply");
             }
+        }
+    }
+
+    /// Logs a reply held back because too many are pending: every one at debug level, and a
+    /// warning for the first and every thousandth after it, so a raid shows in the log without
+    /// flooding it.
+    fn held_back(&self, channel: u64) {
+        let count = self.held_back.fetch_add(1, Ordering::Relaxed) + 1;
+        debug!(channel, "too many replies pending; staying silent");
+        if count % 1000 == 1 {
+            warn!(
+                held_back = count,
+                "too many replies pending (a raid?); staying silent until the backlog clears"
+            );
         }
     }
 
@@ -347,7 +374,7 @@ impl EventHandler for Handler {
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
-        caught("message", self.on_message(&ctx, &msg)).await;
+        caught("message", self.on_message(&ctx, msg)).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
