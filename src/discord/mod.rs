@@ -16,6 +16,7 @@ pub mod connection;
 pub mod delivery;
 mod handler;
 pub mod limits;
+mod memory;
 pub mod moderation;
 mod reload;
 mod render;
@@ -212,6 +213,7 @@ pub async fn run(
     };
     let shutdown = bot.shutdown_handle();
     spawn_reload_on_hangup(bot.reload_handle());
+    memory::spawn_trimmer();
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
     // say) must not keep the bot from answering: SIGHUP and /reload still work.
     let _watch = if config.watch_responses {

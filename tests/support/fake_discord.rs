@@ -383,6 +383,8 @@ struct Inner {
     nonces: HashMap<(u64, String), Value>,
     /// Messages created per channel (a repeated nonce creates none).
     created: HashMap<u64, usize>,
+    /// See [`FakeDiscord::forget_bodies`].
+    forget_bodies: bool,
     /// The connection whose heartbeats go unanswered (see [`FakeDiscord::stop_acking`]).
     zombie: Option<u64>,
 }
@@ -547,6 +549,7 @@ impl FakeDiscord {
                 commands: HashMap::new(),
                 nonces: HashMap::new(),
                 created: HashMap::new(),
+                forget_bodies: false,
                 zombie: None,
             }),
             changed,
@@ -924,6 +927,17 @@ impl FakeDiscord {
             conn.unwrap_or(0),
             "heartbeats no longer acknowledged".to_owned(),
         );
+    }
+
+    /// How many messages were created in all channels.
+    pub fn all_messages_created(&self) -> usize {
+        self.shared.lock().created.values().sum()
+    }
+
+    /// Stops recording request bodies (a soak run sends tens of thousands of messages); the
+    /// requests themselves are still recorded.
+    pub fn forget_bodies(&self) {
+        self.shared.lock().forget_bodies = true;
     }
 
     /// Commands registered for `scope` (`None` = global, `Some(guild_id)`), as answered.
@@ -1339,6 +1353,11 @@ fn record_and_answer(
 
     let index = g.requests.len();
     let at = g.started.elapsed();
+    let (body, json_body, multipart) = if g.forget_bodies {
+        (Vec::new(), None, Vec::new())
+    } else {
+        (body, json_body, multipart)
+    };
     g.requests.push(RecordedRequest {
         index,
         at,

@@ -64,6 +64,24 @@ impl BotProcess {
         }
     }
 
+    /// The process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The process's resident memory in KiB (Linux: `VmRSS` in `/proc/PID/status`).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    }
+
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
