@@ -291,7 +291,11 @@ fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(discord::run(&config, CatalogHandle::new(catalog), source))?;
+    let result = runtime.block_on(discord::run(&config, CatalogHandle::new(catalog), source));
+    // Dropping a runtime waits for its blocking tasks without end (a DNS lookup of an
+    // unreachable host, say); a stop must not.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    result?;
     info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,10 @@ pub const DEFAULT_COOLDOWN_SECONDS: u64 = 300;
 pub const DEFAULT_USER_LIMIT: usize = 5;
 /// `[discord] user_limit_seconds` when not set.
 pub const DEFAULT_USER_LIMIT_SECONDS: u64 = 30;
+/// `[discord] request_timeout_seconds` when not set: how long one request to Discord may take.
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 10;
+/// The longest `request_timeout_seconds` accepted: a longer wait only keeps a member waiting.
+const MAX_REQUEST_TIMEOUT_SECONDS: u64 = 120;
 /// The longest window either setting accepts (a day); longer is surely a typo.
 const MAX_WINDOW_SECONDS: u64 = 86_400;
 /// The highest `user_limit`: each member's recent responses are kept, so this bounds memory.
@@ -83,6 +87,7 @@ struct RawDiscord {
     cooldown_seconds: Option<Spanned<u64>>,
     user_limit: Option<Spanned<usize>>,
     user_limit_seconds: Option<Spanned<u64>>,
+    request_timeout_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +134,9 @@ pub struct DiscordConfig {
     pub user_limit_window: Duration,
     /// Where plain channel messages are answered (`[passive]`).
     pub passive: PassiveScope,
+    /// How long one request to Discord may take before it is abandoned (and, for a reply,
+    /// retried); a reply is given up after three of these.
+    pub request_timeout: Duration,
 }
 
 impl DiscordConfig {
@@ -279,6 +287,13 @@ impl Config {
         if !(1..=MAX_WINDOW_SECONDS).contains(&user_limit_seconds) {
             bail!("{at}`[discord] user_limit_seconds` must be between 1 and {MAX_WINDOW_SECONDS}");
         }
+        let (request_timeout_seconds, at) = place
+            .value(raw.discord.request_timeout_seconds, || {
+                DEFAULT_REQUEST_TIMEOUT_SECONDS
+            });
+        if !(1..=MAX_REQUEST_TIMEOUT_SECONDS).contains(&request_timeout_seconds) {
+            bail!("{at}`[discord] request_timeout_seconds` must be between 1 and {MAX_REQUEST_TIMEOUT_SECONDS}");
+        }
         let passive = passive_scope(raw.passive, place)?;
         let (role_ids, at) = place.value(raw.moderation.role_ids, Vec::new);
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
@@ -305,6 +320,7 @@ impl Config {
                 user_limit,
                 user_limit_window: Duration::from_secs(user_limit_seconds),
                 passive,
+                request_timeout: Duration::from_secs(request_timeout_seconds),
             },
             moderation: ModerationConfig { role_ids },
             responses_dir,
@@ -414,6 +430,7 @@ mod tests {
         assert_eq!(config.discord.user_limit, 5);
         assert_eq!(config.discord.user_limit_window, Duration::from_secs(30));
         assert!(config.discord.passive.is_everywhere());
+        assert_eq!(config.discord.request_timeout, Duration::from_secs(10));
     }
 
     #[test]
@@ -475,6 +492,14 @@ mod tests {
             ("[passive]\n\ndeny_guilds = [0]\n", "config.toml:3: `[passive] deny_guilds`"),
             ("[moderation]\nrole_ids = [1, 0]\n", "config.toml:2: `[moderation] role_ids`"),
             ("[passive]\nallow_channel = [1]\n", "config.toml:2: unknown field `allow_channel`: did you mean `allow_channels`?"),
+            (
+                "[discord]\nrequest_timeout_seconds = 0\n",
+                "config.toml:2: `[discord] request_timeout_seconds`",
+            ),
+            (
+                "[discord]\nrequest_timeout_seconds = 121\n",
+                "config.toml:2: `[discord] request_timeout_seconds`",
+            ),
         ] {
             let err = load_text(text).unwrap_err();
             assert!(err.to_string().contains(needle), "{text}: {err}");

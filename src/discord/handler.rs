@@ -21,6 +21,7 @@ use serenity::all::{
 use serenity::async_trait;
 use tracing::{debug, error, info, warn};
 
+use super::delivery::Delivery;
 use super::reload::Reloader;
 use super::{commands, limits, moderation, render, words};
 use crate::action::Action;
@@ -44,6 +45,10 @@ pub struct Handler {
     user_limit: Option<UserLimit>,
     /// The bot's own user id, known from READY.
     me: AtomicU64,
+    /// Sends replies to messages: retried, never twice, within deadlines.
+    delivery: Delivery,
+    /// Replies not sent because too many were pending, since the start.
+    held_back: AtomicU64,
 }
 
 /// Runs one event's handler to its end, or catches its panic and logs it at error level, so
@@ -90,6 +95,7 @@ impl Handler {
         config: &DiscordConfig,
         moderation: &ModerationConfig,
         reloader: Reloader,
+        delivery: Delivery,
     ) -> Handler {
         Handler {
             catalog: reloader.catalog().clone(),
@@ -102,6 +108,8 @@ impl Handler {
             user_limit: (config.user_limit > 0)
                 .then(|| UserLimit::new(config.user_limit, config.user_limit_window)),
             me: AtomicU64::new(0),
+            delivery,
+            held_back: AtomicU64::new(0),
         }
     }
 
@@ -149,8 +157,8 @@ impl Handler {
         self.reloader.register_commands(&ctx.http).await;
     }
 
-    async fn on_message(&self, ctx: &Context, msg: &Message) {
-        let Some(addressing) = self.addressing(msg) else {
+    async fn on_message(&self, ctx: &Context, msg: Message) {
+        let Some(addressing) = self.addressing(&msg) else {
             return;
         };
         let catalog = self.catalog.current();
@@ -177,6 +185,12 @@ impl Handler {
             debug!(channel, "answered here a moment ago; staying silent");
             return;
         }
+        // Far behind (a raid): a reply that would wait behind a thousand others is no help to
+        // anyone, and holding it costs memory.
+        let Some(_admission) = self.delivery.admit() else {
+            self.held_back(channel);
+            return;
+        };
         if !self.user_may(user) {
             debug!(user, channel, "over the per-user limit; message ignored");
             return;
@@ -202,11 +216,21 @@ impl Handler {
         if reply.kind != ReplyKind::Notice {
             reply = reply.with_dismiss(user);
         }
-        let mut reference = MessageReference::from(msg);
+        let mut reference = MessageReference::from(&msg);
         // The question may be deleted before the answer arrives; answer anyway.
         reference.fail_if_not_exists = Some(false);
         let message = render::message(&reply).reference_message(reference);
-        match msg.channel_id.send_message(&ctx.http, message).await {
+        // Under a raid, thousands of replies wait for a free connection at once: what they
+        // wait with must be small, so the member's message (text, author, mentions) goes now.
+        let (channel_id, question) = (msg.channel_id, msg.id.get());
+        drop(msg);
+        // The question's id is the nonce: one question, at most one reply, however many
+        // attempts it takes.
+        let sent = self
+            .delivery
+            .send_message(&ctx.http, channel_id, message, question)
+            .await;
+        match sent {
             Ok(sent) => {
                 // The window starts once the answer is out; a failed send (below) drops the
                 // ticket instead, releasing the slot for the next asker.
@@ -233,6 +257,20 @@ impl Handler {
                 drop(ticket);
                 warn!(error = %err, channel, "could not send a reply");
             }
+        }
+    }
+
+    /// Logs a reply held back because too many are pending: every one at debug level, and a
+    /// warning for the first and every thousandth after it, so a raid shows in the log without
+    /// flooding it.
+    fn held_back(&self, channel: u64) {
+        let count = self.held_back.fetch_add(1, Ordering::Relaxed) + 1;
+        debug!(channel, "too many replies pending; staying silent");
+        if count % 1000 == 1 {
+            warn!(
+                held_back = count,
+                "too many replies pending (a raid?); staying silent until the backlog clears"
+            );
         }
     }
 
@@ -402,7 +440,7 @@ impl EventHandler for Handler {
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
-        caught("message", self.on_message(&ctx, &msg)).await;
+        caught("message", self.on_message(&ctx, msg)).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {

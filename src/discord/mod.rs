@@ -12,16 +12,20 @@
 //! through a validated reload.
 
 mod commands;
+pub mod connection;
+pub mod delivery;
 mod handler;
 pub mod limits;
+mod memory;
 pub mod moderation;
 mod reload;
 mod render;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardManager};
+use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
 use serenity::Client;
 use tracing::{info, warn};
 
@@ -88,6 +92,23 @@ pub struct Shutdown {
 impl Shutdown {
     /// Closes every shard; [`DiscordBot::run`] then returns.
     pub async fn shutdown(&self) {
+        // Each shard is asked to close its connection itself first (close code 1000, so Discord
+        // shows the bot offline at once): `shutdown_all` may otherwise take the acknowledgement
+        // queued by `DiscordBot::connect` for its own and return before the close went out.
+        let shards: Vec<_> = self
+            .shard_manager
+            .runners
+            .lock()
+            .await
+            .values()
+            .map(|runner| runner.runner_tx.clone())
+            .collect();
+        if !shards.is_empty() {
+            for shard in &shards {
+                shard.shutdown_clean();
+            }
+            tokio::time::sleep(CLEAN_CLOSE).await;
+        }
         self.shard_manager.shutdown_all().await;
     }
 }
@@ -100,7 +121,14 @@ impl DiscordBot {
         catalog: CatalogHandle,
         source: ResponseSource,
     ) -> anyhow::Result<Self> {
-        let mut http = HttpBuilder::new(config.token()?.expose());
+        // serenity's default client has no timeout; every request gets one.
+        let client = delivery::http_client(config.request_timeout)
+            .context("cannot create the HTTP client")?;
+        let delivery = delivery::Delivery::new(
+            client.clone(),
+            delivery::Policy::for_timeout(config.request_timeout),
+        );
+        let mut http = HttpBuilder::new(config.token()?.expose()).client(client);
         if !config.uses_default_api() {
             // serenity's rate limiter talks to discord.com directly whatever the proxy says, so
             // behind a proxy (or a test double) the proxy must do the rate limiting.
@@ -109,11 +137,23 @@ impl DiscordBot {
                 .ratelimiter_disabled(true);
         }
         let reloader = reload::Reloader::new(catalog, source, config.guild_id);
-        let handler = handler::Handler::new(config, moderation, reloader.clone());
-        let client = serenity::all::ClientBuilder::new_with_http(http.build(), intents(config))
+        let handler = handler::Handler::new(config, moderation, reloader.clone(), delivery);
+        let http = http.build();
+        // Our own lookup, retried with a backoff and only ever at api_url: serenity's, in the
+        // builder below, falls back to the real wss://gateway.discord.gg when it fails.
+        let gateway = connection::gateway_url(&http, &config.api_url).await?;
+        let client = serenity::all::ClientBuilder::new_with_http(http, intents(config))
             .event_handler(handler)
             .await
             .context("cannot create the Discord client")?;
+        *client.ws_url.lock().await = gateway;
+        // A shard that finds its connection dead (heartbeats unacknowledged) or its session
+        // invalid (op 9) asks serenity's ShardManager to restart it, and `restart` then waits up
+        // to 5 s for that very shard to acknowledge its own shutdown, which it cannot do: it is
+        // the one waiting. The bot is deaf all that time. serenity queues one acknowledgement
+        // after every such restart, so only the first one pays; queueing that first one here
+        // makes every restart immediate.
+        client.shard_manager.shutdown_finished(ShardId(0));
         Ok(DiscordBot { client, reloader })
     }
 
@@ -148,12 +188,10 @@ impl DiscordBot {
         }
     }
 
-    /// Runs until shut down. An error here (a rejected token, say) ends the bot.
+    /// Runs until shut down. An error here (a rejected token, say) ends the bot; a
+    /// [`connection::Fatal`] says what the operator has to do.
     pub async fn run(mut self) -> anyhow::Result<()> {
-        self.client
-            .start()
-            .await
-            .context("the Discord connection ended with an error")
+        self.client.start().await.map_err(connection::explain)
     }
 }
 
@@ -165,14 +203,20 @@ pub async fn run(
     source: ResponseSource,
 ) -> anyhow::Result<()> {
     log_panics();
-    let bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source).await?;
+    // A stop signal wins in every state: while Discord cannot be reached, while connecting,
+    // while connected.
+    let stop = wait_for_stop_signal();
+    tokio::pin!(stop);
+    let bot = tokio::select! {
+        bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source) => bot?,
+        () = &mut stop => {
+            info!("stopping before the bot connected");
+            return Ok(());
+        }
+    };
     let shutdown = bot.shutdown_handle();
-    tokio::spawn(async move {
-        wait_for_stop_signal().await;
-        info!("stopping: closing the Discord connection");
-        shutdown.shutdown().await;
-    });
     spawn_reload_on_hangup(bot.reload_handle());
+    memory::spawn_trimmer();
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
     // say) must not keep the bot from answering: SIGHUP and /reload still work.
     let _watch = if config.watch_responses {
@@ -183,8 +227,36 @@ pub async fn run(
     } else {
         None
     };
-    bot.run().await
+    let run = bot.run();
+    tokio::pin!(run);
+    tokio::select! {
+        result = &mut run => return result,
+        () = &mut stop => {}
+    }
+    info!("stopping: closing the Discord connection");
+    // serenity's shutdown waits up to 5 s per shard, and while no shard is connected (Discord
+    // unreachable) it returns without ending `run`: both are bounded here.
+    if tokio::time::timeout(CLOSE_WITHIN, shutdown.shutdown())
+        .await
+        .is_err()
+    {
+        warn!("the Discord connection did not close in time; stopping anyway");
+        return Ok(());
+    }
+    // Asked to stop: how the connection ended is no longer news.
+    if let Ok(Err(err)) = tokio::time::timeout(Duration::from_secs(1), &mut run).await {
+        info!("the Discord connection ended while stopping: {err:#}");
+    }
+    Ok(())
 }
+
+/// How long a connected shard gets to close its connection before the rest of a stop: a shard
+/// reads its orders between two gateway reads, which wait up to 500 ms.
+const CLEAN_CLOSE: Duration = Duration::from_millis(750);
+
+/// How long a stop may spend closing the gateway connection cleanly; with the rest, a stop
+/// takes under 5 s in every state.
+const CLOSE_WITHIN: Duration = Duration::from_secs(3);
 
 /// Routes panics to the log instead of the default hook's stderr dump: where it happened, at
 /// error level, and the payload at debug level only, because a payload can quote a member's

@@ -7,10 +7,9 @@
 //! through [`CatalogHandle::reload`], which swaps in a complete catalog or nothing.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serenity::all::{Command, GuildId, Http};
-use tokio::sync::Mutex;
 use tracing::{info, warn};
 
 use super::commands;
@@ -51,9 +50,13 @@ struct Inner {
     source: ResponseSource,
     guild_id: Option<u64>,
     /// The command list Discord last accepted from us; `None` until a registration succeeded.
-    /// The lock also keeps two registrations from crossing on the way to Discord.
+    /// Locked only to read or write it, never across a request to Discord: a registration that
+    /// hangs must not hold up the next reload (each request has the client's deadline).
     registered: Mutex<Option<serde_json::Value>>,
 }
+
+/// Registrations in a row for one reload when the catalog keeps changing under them.
+const MAX_REGISTRATIONS: usize = 3;
 
 impl Reloader {
     pub(crate) fn new(
@@ -82,21 +85,38 @@ impl Reloader {
     /// Registers the slash commands for the live catalog, whatever Discord had before (a new
     /// gateway session may follow an edit made elsewhere).
     pub(crate) async fn register_commands(&self, http: &Http) {
-        let mut registered = self.inner.registered.lock().await;
-        self.put_commands(http, &mut registered).await;
-    }
-
-    /// Re-registers the slash commands only when the live catalog calls for other ones than
-    /// Discord has (a changed /therapy choice, say): registration is rate limited.
-    async fn sync_commands(&self, http: &Http) {
-        let mut registered = self.inner.registered.lock().await;
-        let wanted = as_json(&commands::all(&self.inner.catalog.current()));
-        if registered.as_ref() != Some(&wanted) {
-            self.put_commands(http, &mut registered).await;
+        if self.put_commands(http).await {
+            // The catalog may have been reloaded while that was on its way.
+            self.sync_commands(http).await;
         }
     }
 
-    async fn put_commands(&self, http: &Http, registered: &mut Option<serde_json::Value>) {
+    /// Re-registers the slash commands only when the live catalog calls for other ones than
+    /// Discord has (a changed /therapy choice, say): registration is rate limited. Two reloads
+    /// close together may register in either order; each checks afterwards that what it
+    /// registered is still what the live catalog wants, and registers again if not.
+    async fn sync_commands(&self, http: &Http) {
+        for _ in 0..MAX_REGISTRATIONS {
+            let wanted = as_json(&commands::all(&self.inner.catalog.current()));
+            if self.registered().as_ref() == Some(&wanted) {
+                return;
+            }
+            if !self.put_commands(http).await {
+                return;
+            }
+        }
+    }
+
+    fn registered(&self) -> Option<serde_json::Value> {
+        self.inner
+            .registered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Registers the commands of the live catalog; returns whether Discord accepted them.
+    async fn put_commands(&self, http: &Http) -> bool {
         let commands = commands::all(&self.inner.catalog.current());
         let wanted = as_json(&commands);
         let result = match self.inner.guild_id {
@@ -108,16 +128,19 @@ impl Reloader {
                 .await
                 .map(|set| set.len()),
         };
+        let accepted = result.is_ok();
         match result {
             Ok(count) => {
                 info!(count, guild = ?self.inner.guild_id, "registered slash commands");
-                *registered = Some(wanted);
             }
-            Err(err) => {
-                warn!(error = %err, "could not register slash commands");
-                *registered = None;
-            }
+            Err(err) => warn!(error = %err, "could not register slash commands"),
         }
+        *self
+            .inner
+            .registered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = accepted.then_some(wanted);
+        accepted
     }
 
     /// Reads and validates every response file, swaps the new catalog in only if it is valid,

@@ -96,6 +96,8 @@ pub struct BotOptions {
     pub moderator_role_ids: Vec<u64>,
     /// The responses folder; `None` for the shipped one (never edit that one in a test).
     pub responses: Option<PathBuf>,
+    /// `[discord] request_timeout_seconds`, to the millisecond; the config's default.
+    pub request_timeout: Duration,
 }
 
 impl Default for BotOptions {
@@ -116,6 +118,7 @@ impl Default for BotOptions {
             passive: discord.passive,
             moderator_role_ids: defaults.moderation.role_ids,
             responses: None,
+            request_timeout: discord.request_timeout,
         }
     }
 }
@@ -148,6 +151,7 @@ impl BotOptions {
             user_limit: self.user_limit,
             user_limit_window: self.user_limit_window,
             passive: self.passive.clone(),
+            request_timeout: self.request_timeout,
         }
     }
 
@@ -174,6 +178,14 @@ impl BotOptions {
     pub fn with_responses(self, dir: &Path) -> Self {
         BotOptions {
             responses: Some(dir.to_path_buf()),
+            ..self
+        }
+    }
+
+    /// The same settings, with `[discord] request_timeout_seconds` (to the millisecond).
+    pub fn with_request_timeout(self, request_timeout: Duration) -> Self {
+        BotOptions {
+            request_timeout,
             ..self
         }
     }
@@ -270,6 +282,22 @@ impl RunningBot {
             Ok(Ok(Err(err))) => panic!("the bot stopped with an error: {err:#}"),
             Ok(Err(join)) => panic!("the bot task failed: {join}"),
             Err(_) => panic!("the bot did not stop within {STARTUP_TIMEOUT:?}"),
+        }
+    }
+}
+
+impl RunningBot {
+    /// Waits for `run()` to end by itself (a fatal gateway error, say) and returns how it ended;
+    /// panics when it is still running after `within`.
+    pub async fn exit(mut self, within: Duration) -> anyhow::Result<()> {
+        let task = self
+            .task
+            .take()
+            .expect("the bot task is there until it ends");
+        match tokio::time::timeout(within, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => panic!("the bot task failed: {join}"),
+            Err(_) => panic!("the bot was still running after {within:?}"),
         }
     }
 }

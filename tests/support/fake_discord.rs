@@ -248,6 +248,15 @@ pub enum FaultAction {
     Garbage,
     /// Wait, then answer normally.
     Delay(Duration),
+    /// Answer with this status, JSON body and extra headers (a 429's `Retry-After`, say).
+    RespondWithHeaders {
+        status: u16,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    /// Handle the request normally (a message is created), then answer with this status, as a
+    /// proxy does when Discord's answer is lost on the way back.
+    AfterHandling { status: u16 },
 }
 
 impl FaultAction {
@@ -259,6 +268,37 @@ impl FaultAction {
                 .to_string(),
         }
     }
+    /// Discord's own 429: `retry_after` seconds in the body (with a fraction) and in the
+    /// `Retry-After` header (rounded up).
+    pub fn rate_limited(retry_after: f64) -> Self {
+        Self::RespondWithHeaders {
+            status: 429,
+            body: json!({
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": false,
+            })
+            .to_string(),
+            headers: vec![
+                ("retry-after".to_owned(), retry_after.ceil().to_string()),
+                ("x-ratelimit-scope".to_owned(), "user".to_owned()),
+            ],
+        }
+    }
+
+    /// The 429 a rate-limit proxy (nirn-proxy) generates itself: marked `generated-by-proxy`,
+    /// the wait in the `Retry-After` header only, and no `retry_after` in the body.
+    pub fn proxy_rate_limited(retry_after_seconds: u64) -> Self {
+        Self::RespondWithHeaders {
+            status: 429,
+            body: json!({ "message": "You are being rate limited.", "global": false }).to_string(),
+            headers: vec![
+                ("generated-by-proxy".to_owned(), "true".to_owned()),
+                ("retry-after".to_owned(), retry_after_seconds.to_string()),
+            ],
+        }
+    }
+
     /// `status` with a JSON body.
     pub fn json(status: u16, body: &Value) -> Self {
         Self::Respond {
@@ -338,6 +378,15 @@ struct Inner {
     interaction_channels: HashMap<String, u64>,
     /// Registered commands per scope ("global" or guild id).
     commands: HashMap<String, Vec<Value>>,
+    /// Messages created per (channel, nonce) for `enforce_nonce`: Discord answers a repeated
+    /// nonce with the message it already created.
+    nonces: HashMap<(u64, String), Value>,
+    /// Messages created per channel (a repeated nonce creates none).
+    created: HashMap<u64, usize>,
+    /// See [`FakeDiscord::forget_bodies`].
+    forget_bodies: bool,
+    /// The connection whose heartbeats go unanswered (see [`FakeDiscord::stop_acking`]).
+    zombie: Option<u64>,
 }
 
 impl Inner {
@@ -498,6 +547,10 @@ impl FakeDiscord {
                 heartbeats: 0,
                 interaction_channels: HashMap::new(),
                 commands: HashMap::new(),
+                nonces: HashMap::new(),
+                created: HashMap::new(),
+                forget_bodies: false,
+                zombie: None,
             }),
             changed,
         });
@@ -853,6 +906,40 @@ impl FakeDiscord {
     pub fn gateway_log(&self) -> Vec<GatewayRecord> {
         self.shared.lock().gateway.clone()
     }
+    /// How many messages were created in `channel` (a POST that repeated an enforced nonce
+    /// created none: it got the earlier message back).
+    pub fn messages_created(&self, channel: u64) -> usize {
+        self.shared
+            .lock()
+            .created
+            .get(&channel)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Turns the current connection into a zombie: it stays open, but its heartbeats are no
+    /// longer acknowledged (a new connection is answered normally).
+    pub fn stop_acking(&self) {
+        let mut g = self.shared.lock();
+        let conn = g.current.as_ref().map(|c| c.id);
+        g.zombie = conn;
+        g.note(
+            conn.unwrap_or(0),
+            "heartbeats no longer acknowledged".to_owned(),
+        );
+    }
+
+    /// How many messages were created in all channels.
+    pub fn all_messages_created(&self) -> usize {
+        self.shared.lock().created.values().sum()
+    }
+
+    /// Stops recording request bodies (a soak run sends tens of thousands of messages); the
+    /// requests themselves are still recorded.
+    pub fn forget_bodies(&self) {
+        self.shared.lock().forget_bodies = true;
+    }
+
     /// Commands registered for `scope` (`None` = global, `Some(guild_id)`), as answered.
     pub fn registered_commands(&self, guild: Option<u64>) -> Vec<Value> {
         let key = guild.map_or_else(|| "global".to_owned(), |g| g.to_string());
@@ -1060,7 +1147,9 @@ fn handle_incoming(shared: &Shared, conn: u64, text: &str) {
     match frame.get("op").and_then(Value::as_u64) {
         Some(1) => {
             g.heartbeats += 1;
-            g.send_frame(conn, json!({ "op": 11, "s": null, "t": null, "d": null }));
+            if g.zombie != Some(conn) {
+                g.send_frame(conn, json!({ "op": 11, "s": null, "t": null, "d": null }));
+            }
         }
         Some(2) => {
             g.identifies.push(d.clone());
@@ -1137,7 +1226,7 @@ async fn http_handler(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let method_s = method.as_str().to_owned();
-    let (status, resp_body, delay) = record_and_answer(
+    let (status, resp_body, delay, extra_headers) = record_and_answer(
         &shared,
         method_s,
         full_path,
@@ -1152,11 +1241,23 @@ async fn http_handler(
         tokio::time::sleep(d).await;
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match resp_body {
+    let mut response = match resp_body {
         Some(b) => (status, [(header::CONTENT_TYPE, "application/json")], b).into_response(),
         None => status.into_response(),
+    };
+    for (name, value) in extra_headers {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            header::HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
     }
+    response
 }
+
+/// Status, JSON body, delay and extra headers of an answer.
+type Answer = (u16, Option<String>, Option<Duration>, Vec<(String, String)>);
 
 /// The synchronous part of [`http_handler`]: fault rules, routing, recording.
 #[allow(clippy::too_many_arguments)]
@@ -1169,7 +1270,7 @@ fn record_and_answer(
     query: String,
     content_type: Option<String>,
     body: Vec<u8>,
-) -> (u16, Option<String>, Option<Duration>) {
+) -> Answer {
     let (json_body, multipart) = parse_body(content_type.as_deref(), &body);
     let mut g = shared.lock();
     // Fault rules.
@@ -1187,6 +1288,7 @@ fn record_and_answer(
     g.faults.retain(|f| f.remaining > 0);
 
     let mut delay = None;
+    let mut extra_headers = Vec::new();
     let (status, resp_body, known, fault_desc): (u16, Option<String>, bool, Option<String>) =
         match fault {
             Some(FaultAction::Respond { status, body }) => (
@@ -1195,6 +1297,31 @@ fn record_and_answer(
                 true,
                 Some(format!("fault: status {status}")),
             ),
+            Some(FaultAction::RespondWithHeaders {
+                status,
+                body,
+                headers,
+            }) => {
+                extra_headers = headers;
+                (
+                    status,
+                    Some(body),
+                    true,
+                    Some(format!("fault: status {status} with headers")),
+                )
+            }
+            Some(FaultAction::AfterHandling { status }) => {
+                let known = prefixed && route(&mut g, &method_s, &path, json_body.as_ref()).2;
+                (
+                    status,
+                    Some(
+                        json!({ "message": format!("{status}: injected by FakeDiscord"), "code": 0 })
+                            .to_string(),
+                    ),
+                    known,
+                    Some(format!("fault: handled, then status {status}")),
+                )
+            }
             Some(FaultAction::Garbage) => (
                 200,
                 Some("<<not json>>".to_owned()),
@@ -1226,6 +1353,11 @@ fn record_and_answer(
 
     let index = g.requests.len();
     let at = g.started.elapsed();
+    let (body, json_body, multipart) = if g.forget_bodies {
+        (Vec::new(), None, Vec::new())
+    } else {
+        (body, json_body, multipart)
+    };
     g.requests.push(RecordedRequest {
         index,
         at,
@@ -1251,7 +1383,7 @@ fn record_and_answer(
     drop(g);
     shared.bump();
 
-    (status, resp_body, delay)
+    (status, resp_body, delay, extra_headers)
 }
 
 /// Returns (status, JSON body or None for an empty body, known route).
@@ -1317,7 +1449,32 @@ fn route(
             "flags": 0,
         })),
         // Messages.
-        ("POST", ["channels", ch, "messages"]) => ok(echo_message(next_id(), id_of(ch), body)),
+        ("POST", ["channels", ch, "messages"]) => {
+            let channel = id_of(ch);
+            let nonce = body
+                .get("enforce_nonce")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                .then(|| match body.get("nonce") {
+                    Some(Value::String(nonce)) => Some(nonce.clone()),
+                    Some(Value::Number(nonce)) => Some(nonce.to_string()),
+                    _ => None,
+                })
+                .flatten();
+            if let Some(earlier) = nonce
+                .as_ref()
+                .and_then(|nonce| g.nonces.get(&(channel, nonce.clone())))
+            {
+                return ok(earlier.clone());
+            }
+            let mut message = echo_message(next_id(), channel, body);
+            if let Some(nonce) = nonce {
+                message["nonce"] = json!(nonce);
+                g.nonces.insert((channel, nonce), message.clone());
+            }
+            *g.created.entry(channel).or_default() += 1;
+            ok(message)
+        }
         ("GET", ["channels", _, "messages"]) => ok(json!([])),
         ("GET" | "PATCH", ["channels", ch, "messages", mid]) => {
             ok(echo_message(id_of(mid), id_of(ch), body))

@@ -22,7 +22,7 @@
 //!   if the session id is unknown). [`FakeDiscord::dispatch`] / [`FakeDiscord::send_event`]
 //!   send op 0 with the next sequence number to the live session, or queue it until the next
 //!   READY/RESUMED. Faults: [`FakeDiscord::close`] (close code), [`FakeDiscord::drop_tcp`],
-//!   [`FakeDiscord::send_reconnect`] (op 7), [`FakeDiscord::send_invalid_session`] (op 9).
+//!   [`FakeDiscord::send_reconnect`] (op 7), [`FakeDiscord::send_invalid_session`] (op 9), [`FakeDiscord::stop_acking`] (a zombie connection).
 //!   serenity reconnects to the same `/ws` URL; the new connection becomes current.
 //! * REST faults: [`FakeDiscord::fail_next`], [`FakeDiscord::inject_fault`] ([`FaultAction`]:
 //!   status + body, garbage body, delay) and permanent [`FakeDiscord::stub`]s.
@@ -33,6 +33,8 @@
 //! * [`bot`]: [`RunningBot`] starts immunobot's own Discord adapter in-process against the fake
 //!   (with [`BotOptions`] for the `[discord]` settings) and stops it; [`capture_logs`] captures
 //!   the bot's log lines on the test's thread.
+//! * [`process`]: [`BotProcess`] runs the real `immunobot run` binary against an `api_url`, for
+//!   exit codes, signals and stop times.
 //! * [`scenario`]: the steps the end-to-end tests share: [`setup`] / [`finish`], the cap
 //!   [`capped`] and timeout [`T`], senders ([`in_channel`], [`member`]), [`assert_silent_until`],
 //!   [`wait_for_log`] and readers of what the bot sent ([`the_embed`], [`callback_data`], ...).
@@ -97,6 +99,7 @@
 pub mod bot;
 pub mod fake_discord;
 pub mod fixtures;
+pub mod process;
 pub mod scenario;
 
 pub use bot::{
@@ -109,6 +112,7 @@ pub use fake_discord::{
     GatewayDirection, GatewayRecord, Mark, MultipartPart, RecordedRequest,
 };
 pub use fixtures::*;
+pub use process::BotProcess;
 pub use scenario::{
     ask_in, assert_silent_until, callback_data, capped, finish, in_channel, is_ephemeral, member,
     no_mentions, setup, the_embed, topic, wait_for_log, wait_for_log_or, EPHEMERAL, T,
