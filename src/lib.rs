@@ -23,4 +23,5 @@ pub mod eval;
 pub mod guard;
 pub mod matching;
 pub mod reply;
+pub mod safety;
 pub mod watch;

@@ -96,8 +96,16 @@ fn an_explicit_responses_folder_that_does_not_exist_is_an_error() {
 fn check_accepts_the_shipped_responses_with_a_one_line_summary() {
     let (output, stdout, _) = run(immunobot().args(["check", "responses"]));
     assert!(output.status.success(), "{stdout}");
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.contains("5 topics"));
+    // The summary, after one warning per shipped safety notice that still awaits review.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for line in &lines[..2] {
+        assert!(
+            line.contains("safety.toml") && line.contains("not reviewed yet"),
+            "{stdout}"
+        );
+    }
+    assert!(lines[2].contains("5 topics"), "{stdout}");
 }
 
 fn broken_copy() -> tempfile::TempDir {
@@ -283,4 +291,56 @@ fn the_example_config_is_valid() {
         .args(["run", "--dry-run", "--config", "config.toml.example"]));
     // The example points at the real Discord; a dry run stops after validating everything.
     assert!(output.status.success(), "{stderr}");
+}
+
+#[test]
+fn match_says_what_the_safety_router_found() {
+    let input = "what is car-t?\ni want to end my life\nshould i stop my keytruda?\ngood morning\n";
+    let (output, stdout) = run_with_input(immunobot().arg("match"), input);
+    assert!(output.status.success());
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    let got: Vec<(serde_json::Value, serde_json::Value)> = objects
+        .iter()
+        .map(|o| (o["topic"].clone(), o["safety"].clone()))
+        .collect();
+    use serde_json::{json, Value::Null};
+    assert_eq!(
+        got,
+        [
+            (json!("car-t"), Null),
+            (Null, json!("crisis")),
+            (Null, json!("advice")),
+            (Null, Null),
+        ]
+    );
+}
+
+#[test]
+fn eval_reports_safety_precision_and_recall() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("set.tsv");
+    fs::write(
+        &file,
+        "label\tmessage\ncrisis\ti want to end my life\nadvice\tshould i stop my keytruda?\n\
+         none\tgood morning\nimmunotherapy\twhat is immunotherapy?\ncrisis\tlovely weather\n",
+    )
+    .unwrap();
+    let (output, stdout, _) = run(immunobot().arg("eval").arg(&file));
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("accuracy:"), "{stdout}");
+    assert!(
+        stdout.contains("crisis   precision 1.000  recall 0.500  (2 labelled)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("advice   precision 1.000  recall 1.000  (1 labelled)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 6: expected crisis -> got none: lovely weather"),
+        "{stdout}"
+    );
 }

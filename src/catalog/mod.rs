@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 
 use crate::matching::Matcher;
+use crate::safety::SafetyData;
 
 pub use problem::{LoadError, Problem, Severity};
 pub use source::{ResponseSource, MAX_FILE_BYTES};
@@ -87,6 +88,8 @@ pub struct Catalog {
     examples: Vec<Example>,
     matcher: Matcher,
     warnings: Vec<Problem>,
+    /// The safety router and notices, validated and swapped together with the topics.
+    safety: SafetyData,
 }
 
 impl Catalog {
@@ -122,6 +125,7 @@ impl Catalog {
         disclaimer: String,
         examples: Vec<Example>,
         warnings: Vec<Problem>,
+        safety: SafetyData,
     ) -> Catalog {
         let mut by_id = HashMap::new();
         for (index, topic) in topics.iter().enumerate() {
@@ -138,7 +142,13 @@ impl Catalog {
             examples,
             matcher,
             warnings,
+            safety,
         }
+    }
+
+    /// The safety router and the moderators' notices.
+    pub fn safety(&self) -> &SafetyData {
+        &self.safety
     }
 
     pub fn topics(&self) -> &[Topic] {
