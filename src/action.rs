@@ -1,7 +1,7 @@
 //! Typed button actions and the only owner of their wire format (a Discord `custom_id`).
 //!
 //! A button id carries everything needed to act on it, so buttons keep working after a restart
-//! or a reload: `ib1:topic:<topic-id>`. `ib1` is the format's version. Ids arrive from outside and
+//! or a reload: `ib1:topic:<topic-id>` or `ib1:alert:moderators`. `ib1` is the format's version. Ids arrive from outside and
 //! are untrusted: parsing is strict, bounded, and never touches the filesystem.
 
 use std::fmt;
@@ -18,6 +18,9 @@ pub const MAX_ID_LEN: usize = PREFIX.len() + ":topic:".len() + MAX_TOPIC_ID_LEN;
 pub enum Action {
     /// Show the reviewed answer of a topic (by id or id alias).
     ShowTopic(String),
+    /// Alert the moderators that a member who got the crisis notice wants to talk
+    /// (`ib1:alert:moderators`).
+    AlertModerators,
 }
 
 /// Why a button id was refused.
@@ -52,6 +55,7 @@ impl Action {
                 Ok(Action::ShowTopic(argument.to_string()))
             }
             "topic" => Err(ParseError::InvalidTopic),
+            "alert" if argument == "moderators" => Ok(Action::AlertModerators),
             _ => Err(ParseError::UnknownAction),
         }
     }
@@ -61,6 +65,7 @@ impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Action::ShowTopic(id) => write!(f, "{PREFIX}:topic:{id}"),
+            Action::AlertModerators => write!(f, "{PREFIX}:alert:moderators"),
         }
     }
 }
@@ -74,6 +79,13 @@ mod tests {
         let action = Action::ShowTopic("car-t".into());
         assert_eq!(action.to_custom_id(), "ib1:topic:car-t");
         assert_eq!(Action::parse(&action.to_custom_id()), Ok(action));
+        let alert = Action::AlertModerators;
+        assert_eq!(alert.to_custom_id(), "ib1:alert:moderators");
+        assert_eq!(Action::parse(&alert.to_custom_id()), Ok(alert));
+        assert_eq!(
+            Action::parse("ib1:alert:everyone"),
+            Err(ParseError::UnknownAction)
+        );
     }
 
     #[test]

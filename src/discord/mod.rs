@@ -43,6 +43,11 @@ pub mod words {
     pub const TOO_FAST: &str = "You're going a bit fast — please wait a few seconds.";
     /// An interaction whose handler failed unexpectedly.
     pub const SOMETHING_WENT_WRONG: &str = "Something went wrong on my side; please try again.";
+    /// The start of a moderators' alert after a crisis notice; a link (ids only) follows.
+    pub const ALERT_CRISIS: &str =
+        "A member was shown the crisis notice. Please check in with them:";
+    /// The start of the alert raised by the "Talk to a moderator" button; who and where follow.
+    pub const ALERT_ASKED: &str = "A member asked to talk to a moderator after a crisis notice:";
 }
 
 /// The gateway intents the bot needs, and no more.

@@ -44,6 +44,25 @@ impl Safety {
     }
 }
 
+/// Where the bot shows the notices: always when addressed directly (a mention, a DM, `/ask`,
+/// the console); in a channel it only overhears, as configured (`[safety]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Show the crisis notice to a message the bot only overhears (default: yes).
+    pub passive_crisis: bool,
+    /// Show the advice notice to a message the bot only overhears (default: no, silence).
+    pub passive_advice: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            passive_crisis: true,
+            passive_advice: false,
+        }
+    }
+}
+
 /// The validated safety data of a catalog: the router and the notices, always loaded together.
 #[derive(Debug)]
 pub struct SafetyData {

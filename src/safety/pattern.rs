@@ -561,6 +561,10 @@ mod tests {
             ("<deg>", "unknown"),
             ("die. now", "sentence"),
             ("(a|)", "empty alternative"),
+            (
+                "die *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8 *8",
+                "too large",
+            ),
         ] {
             let err = compile(source, &mut vocabulary).unwrap_err();
             assert!(err.contains(why), "{source}: {err}");

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
-use immunobot::config::{Config, DiscordConfig, ModerationConfig, Secret};
+use immunobot::config::{Config, DiscordConfig, ModerationConfig, SafetyConfig, Secret};
 use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
 use immunobot::guard::PassiveScope;
 use tokio::task::JoinHandle;
@@ -96,6 +96,8 @@ pub struct BotOptions {
     pub moderator_role_ids: Vec<u64>,
     /// The responses folder; `None` for the shipped one (never edit that one in a test).
     pub responses: Option<PathBuf>,
+    /// `[safety]`; the config's defaults.
+    pub safety: SafetyConfig,
 }
 
 impl Default for BotOptions {
@@ -116,6 +118,7 @@ impl Default for BotOptions {
             passive: discord.passive,
             moderator_role_ids: defaults.moderation.role_ids,
             responses: None,
+            safety: discord.safety,
         }
     }
 }
@@ -148,7 +151,13 @@ impl BotOptions {
             user_limit: self.user_limit,
             user_limit_window: self.user_limit_window,
             passive: self.passive.clone(),
+            safety: self.safety.clone(),
         }
+    }
+
+    /// The same settings, with `[safety]` as given.
+    pub fn with_safety(self, safety: SafetyConfig) -> Self {
+        BotOptions { safety, ..self }
     }
 
     /// The same settings, with the answer cooldown on (`[discord] cooldown_seconds`).
