@@ -307,6 +307,12 @@ fn a_reload_swaps_the_safety_language_with_the_topics() {
     copy_dir(&responses_dir(), dir.path());
     let source = ResponseSource::Dir(dir.path().to_path_buf());
     let handle = CatalogHandle::new(Catalog::load(&source, &CONTENT_LIMITS).unwrap());
+    assert!(
+        !handle
+            .reload(&source, &CONTENT_LIMITS)
+            .unwrap()
+            .safety_changed
+    );
     let message = "my zorblax is acting up again";
     assert_eq!(handle.current().safety().router.classify(message), None);
     append(
@@ -314,7 +320,14 @@ fn a_reload_swaps_the_safety_language_with_the_topics() {
         "safety-language.toml",
         "\n[[crisis]]\nname = \"test\"\npatterns = [\"zorblax\"]\n",
     );
-    handle.reload(&source, &CONTENT_LIMITS).unwrap();
+    let summary = handle.reload(&source, &CONTENT_LIMITS).unwrap();
+    assert!(
+        summary.safety_changed && summary.changed_anything(),
+        "{summary}"
+    );
+    assert!(summary
+        .to_string()
+        .contains("safety notices or language changed"));
     assert_eq!(
         handle.current().safety().router.classify(message),
         Some(Safety::Crisis)

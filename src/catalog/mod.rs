@@ -231,6 +231,8 @@ pub struct ReloadSummary {
     pub edited: Vec<TopicId>,
     /// The disclaimer shown with every answer is not a topic, but changing it changes them all.
     pub disclaimer_changed: bool,
+    /// The safety notices or the safety router's language changed.
+    pub safety_changed: bool,
     /// Problems of the new catalog that did not stop it from loading.
     pub warnings: Vec<Problem>,
 }
@@ -241,7 +243,8 @@ impl ReloadSummary {
         !(self.added.is_empty()
             && self.removed.is_empty()
             && self.edited.is_empty()
-            && !self.disclaimer_changed)
+            && !self.disclaimer_changed
+            && !self.safety_changed)
     }
 }
 
@@ -259,6 +262,9 @@ impl std::fmt::Display for ReloadSummary {
         }
         if self.disclaimer_changed {
             write!(f, "; disclaimer changed")?;
+        }
+        if self.safety_changed {
+            write!(f, "; safety notices or language changed")?;
         }
         if !self.changed_anything() {
             write!(f, "; nothing changed")?;
@@ -305,6 +311,7 @@ impl CatalogHandle {
                 .map(|t| t.id.clone())
                 .collect(),
             disclaimer_changed: fresh.disclaimer() != old.disclaimer(),
+            safety_changed: !fresh.safety().same_files_as(old.safety()),
             warnings: fresh.warnings().to_vec(),
         };
         self.replace(fresh);

@@ -68,9 +68,16 @@ impl Default for Policy {
 pub struct SafetyData {
     pub router: Router,
     pub notices: Notices,
+    /// A hash of both files' text, so that a reload can say whether they changed.
+    fingerprint: u64,
 }
 
 impl SafetyData {
+    /// Whether `other` was loaded from the same text (same notices, same language).
+    pub fn same_files_as(&self, other: &SafetyData) -> bool {
+        self.fingerprint == other.fingerprint
+    }
+
     pub fn notice(&self, kind: Safety) -> &Notice {
         match kind {
             Safety::Crisis => &self.notices.crisis,
@@ -90,6 +97,7 @@ pub fn load(
     limits: &ContentLimits,
     problems: &mut Vec<Problem>,
 ) -> Option<SafetyData> {
+    let notices_text = notices;
     let notices = notices::build(notices.0, notices.1, limits, problems);
     let router = match language::build(language.0, language.1) {
         Ok(router) => Some(router),
@@ -98,8 +106,16 @@ pub fn load(
             None
         }
     };
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        // Fixed keys: the same text always gives the same value.
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (notices_text.1, language.1).hash(&mut hasher);
+        hasher.finish()
+    };
     Some(SafetyData {
         router: router?,
         notices: notices?,
+        fingerprint,
     })
 }
