@@ -83,6 +83,9 @@ pub struct Router {
     patterns: Vec<Pattern>,
     /// By word id: the patterns that can only match a message holding that word.
     wakers: Vec<Vec<u16>>,
+    /// By word id: whether the word wakes a pattern that can start a rule. A message with no
+    /// such word signals nothing, whatever else it holds: the common path stops there.
+    triggers: Vec<bool>,
     sets: Vec<Range<usize>>,
     /// Crisis rules first: a crisis outranks a request for advice.
     rules: Vec<Rule>,
@@ -100,27 +103,43 @@ impl Bits {
     fn set(&mut self, index: usize) {
         self.0[index / 64] |= 1 << (index % 64);
     }
-
-    fn is_empty(&self) -> bool {
-        self.0.iter().all(|word| *word == 0)
-    }
 }
 
 impl Router {
     /// What the message signals, if anything. Cheap when nothing in the message can start a
     /// pattern (the common case): one read of the text and one table look-up per word.
     pub fn assess(&self, message: &str) -> Option<Finding<'_>> {
+        /// Words kept on the stack; a longer message is read a second time into the heap.
+        const STACK_WORDS: usize = 256;
         let mut woken = Bits([0; BITSET_WORDS]);
+        let mut triggered = false;
+        let mut stack = [0 as WordId; STACK_WORDS];
+        let mut count = 0;
         text::scan(message, Mode::Read(&self.vocabulary), |id| {
-            if let Some(patterns) = self.wakers.get(usize::from(id)) {
+            let index = usize::from(id);
+            if self.triggers.get(index).copied().unwrap_or(false) {
+                triggered = true;
+            }
+            if let Some(patterns) = self.wakers.get(index) {
                 patterns.iter().for_each(|&p| woken.set(usize::from(p)));
             }
+            if let Some(slot) = stack.get_mut(count) {
+                *slot = id;
+            }
+            count += 1;
         });
-        if woken.is_empty() {
+        if !triggered {
             return None;
         }
-        let mut words = Vec::with_capacity(message.len().min(text::MAX_SCANNED_BYTES) / 3);
-        text::scan(message, Mode::Read(&self.vocabulary), |id| words.push(id));
+        let heap;
+        let words: &[WordId] = if count <= STACK_WORDS {
+            &stack[..count]
+        } else {
+            let mut all = Vec::with_capacity(count);
+            text::scan(message, Mode::Read(&self.vocabulary), |id| all.push(id));
+            heap = all;
+            &heap
+        };
         let mut done = Bits([0; BITSET_WORDS]);
         let mut hit = Bits([0; BITSET_WORDS]);
         let mut matches = |pattern: usize| {
@@ -129,7 +148,7 @@ impl Router {
             }
             if !done.get(pattern) {
                 done.set(pattern);
-                if self.patterns[pattern].matches(&words, |id| self.class_of(id)) {
+                if self.patterns[pattern].matches(words, |id| self.class_of(id)) {
                     hit.set(pattern);
                 }
             }
@@ -436,11 +455,22 @@ pub fn build(display: &str, text: &str) -> Result<Router, Vec<Problem>> {
         list.sort_unstable();
         list.dedup();
     }
+    let mut primary = vec![false; patterns.len()];
+    for rule in &rules {
+        for range in &rule.patterns {
+            primary[range.clone()].iter_mut().for_each(|p| *p = true);
+        }
+    }
+    let triggers = wakers
+        .iter()
+        .map(|list| list.iter().any(|&p| primary[usize::from(p)]))
+        .collect();
     Ok(Router {
         vocabulary,
         class_masks,
         patterns,
         wakers,
+        triggers,
         sets,
         rules,
     })
