@@ -51,6 +51,11 @@ const CRISIS: &[&str] = &[
     "fever of 102 with chills, second cycle of yervoy",
     "my wife doesn't recognize me, she had car-t a week ago",
     "he is confused and slurring his words 6 days after car-t",
+    // An exception in one sentence never silences a crisis in another.
+    "temp 39.5 and shaking after car-t. is this a side effect?",
+    "she was laughing at the tv and then she collapsed",
+    "he's unconscious and breathing funny",
+    "He died last year and I don't want to live without him",
 ];
 
 const ADVICE: &[&str] = &[
@@ -73,6 +78,8 @@ const NONE: &[&str] = &[
     "i can't breathe i'm laughing so hard lol",
     "i want to die of embarrassment, i called my doctor mom",
     "my laptop died again",
+    "i nearly had a heart attack when i saw my bill",
+    "i can't breathe from laughing so hard",
     // Resolved, past events.
     "had a seizure back in 2019, none since",
     "my chest pain turned out to be reflux, all checked out",
