@@ -1,11 +1,11 @@
 //! Typed button actions and the only owner of their wire format (a Discord `custom_id`).
 //!
 //! A button id carries everything needed to act on it, so buttons keep working after a restart
-//! or a reload: `ib1:topic:<topic-id>`, and `ib1:dismiss:<user-id>` to remove an answer (the id
-//! of the member who asked, who may remove it). `ib1` is the format's version. Ids arrive from
-//! outside and are untrusted: parsing is strict, bounded, and never touches the filesystem; a
-//! user id in a button proves nothing about who pressed it (the adapter compares it with the
-//! presser the platform reports).
+//! or a reload: `ib1:topic:<topic-id>`, `ib1:dismiss:<user-id>` to remove an answer (the id
+//! of the member who asked, who may remove it), and `ib1:alert:moderators` under a crisis
+//! notice. `ib1` is the format's version. Ids arrive from outside and are untrusted: parsing is
+//! strict, bounded, and never touches the filesystem; a user id in a button proves nothing about
+//! who pressed it (the adapter compares it with the presser the platform reports).
 
 use std::fmt;
 
@@ -24,6 +24,9 @@ pub enum Action {
     /// Remove the message this button is under; allowed to `asker` (the platform's user id of
     /// the member who asked) and to moderators.
     Dismiss { asker: u64 },
+    /// Alert the moderators that a member who got the crisis notice wants to talk
+    /// (`ib1:alert:moderators`).
+    AlertModerators,
 }
 
 /// Why a button id was refused.
@@ -63,6 +66,7 @@ impl Action {
             "dismiss" => parse_user_id(argument)
                 .map(|asker| Action::Dismiss { asker })
                 .ok_or(ParseError::InvalidUser),
+            "alert" if argument == "moderators" => Ok(Action::AlertModerators),
             _ => Err(ParseError::UnknownAction),
         }
     }
@@ -85,6 +89,7 @@ impl fmt::Display for Action {
         match self {
             Action::ShowTopic(id) => write!(f, "{PREFIX}:topic:{id}"),
             Action::Dismiss { asker } => write!(f, "{PREFIX}:dismiss:{asker}"),
+            Action::AlertModerators => write!(f, "{PREFIX}:alert:moderators"),
         }
     }
 }
@@ -98,6 +103,13 @@ mod tests {
         let action = Action::ShowTopic("car-t".into());
         assert_eq!(action.to_custom_id(), "ib1:topic:car-t");
         assert_eq!(Action::parse(&action.to_custom_id()), Ok(action));
+        let alert = Action::AlertModerators;
+        assert_eq!(alert.to_custom_id(), "ib1:alert:moderators");
+        assert_eq!(Action::parse(&alert.to_custom_id()), Ok(alert));
+        assert_eq!(
+            Action::parse("ib1:alert:everyone"),
+            Err(ParseError::UnknownAction)
+        );
     }
 
     #[test]

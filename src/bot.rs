@@ -8,14 +8,39 @@ use crate::action::Action;
 use crate::catalog::Catalog;
 use crate::matching::{Addressing, Assessment, Verdict};
 use crate::reply::{words, Reply, ReplyKind, Visibility};
+use crate::safety::{Policy, Safety};
 
 /// The reply to a chat message, or `None` to stay silent.
 ///
-/// In a channel (`Passive`) the bot answers only when sure. Addressed directly (a mention, a DM),
-/// it also offers suggestions when unsure, and says plainly when it has no reviewed answer.
+/// The safety router reads the message first ([`safety_reply`], with the default [`Policy`]).
+/// Otherwise, in a channel (`Passive`) the bot answers only when sure. Addressed directly (a
+/// mention, a DM), it also offers suggestions when unsure, and says plainly when it has no
+/// reviewed answer.
 pub fn reply_to_message(catalog: &Catalog, text: &str, addressing: Addressing) -> Option<Reply> {
+    if let Some((_, reply)) = safety_reply(catalog, text, addressing, &Policy::default()) {
+        return reply;
+    }
     let assessment = catalog.matcher().assess(text, addressing);
     reply_for(catalog, &assessment, addressing)
+}
+
+/// What the safety router decides, before any matching: `None` when the message signals
+/// nothing; otherwise what it signals and the notice to show, or `None` for silence (advice
+/// overheard in a channel, by default). A flagged message never gets a topic answer.
+pub fn safety_reply(
+    catalog: &Catalog,
+    text: &str,
+    addressing: Addressing,
+    policy: &Policy,
+) -> Option<(Safety, Option<Reply>)> {
+    let kind = catalog.safety().router.classify(text)?;
+    let shown = match (kind, addressing) {
+        (_, Addressing::Direct) => true,
+        (Safety::Crisis, Addressing::Passive) => policy.passive_crisis,
+        (Safety::Advice, Addressing::Passive) => policy.passive_advice,
+    };
+    let reply = shown.then(|| Reply::safety(kind, catalog.safety().notice(kind)));
+    Some((kind, reply))
 }
 
 /// The reply that an assessment calls for.
@@ -44,10 +69,14 @@ pub fn reply_for(
     }
 }
 
-/// `/ask question:<text>`: an answer in public, or a private "no reviewed answer".
+/// `/ask question:<text>`: an answer in public, or a private "no reviewed answer". A safety
+/// notice is private too: a member in crisis is not put on show in the channel.
 pub fn reply_to_ask(catalog: &Catalog, question: &str) -> Reply {
-    reply_to_message(catalog, question, Addressing::Direct)
-        .unwrap_or_else(|| Reply::no_answer(catalog, words::NO_ANSWER))
+    match reply_to_message(catalog, question, Addressing::Direct) {
+        Some(reply) if reply.safety_kind().is_some() => reply.with_visibility(Visibility::Private),
+        Some(reply) => reply,
+        None => Reply::no_answer(catalog, words::NO_ANSWER),
+    }
 }
 
 /// `/therapy type:<id>`: the topic's answer, or a private list when the id is unknown. Ids are
@@ -68,6 +97,8 @@ pub fn reply_to_button(catalog: &Catalog, custom_id: &str) -> Reply {
         },
         // Adapters that offer it handle it before asking for a reply; anywhere else it is stray.
         Ok(Action::Dismiss { .. }) => Reply::notice(words::STALE_BUTTON),
+        // Only an adapter that can reach moderators acts on this one; elsewhere, say so.
+        Ok(Action::AlertModerators) => Reply::notice(words::NO_MODERATOR_CHANNEL),
         Err(err) => {
             tracing::debug!(error = %err, "refused a button id");
             Reply::notice(words::STALE_BUTTON)

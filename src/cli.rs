@@ -300,7 +300,8 @@ fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes `{"topic": id|null, "score": n, "reason": "..."}` per input line, flushing whenever
+/// Writes `{"topic": id|null, "score": n, "reason": "...", "safety": "crisis"|"advice"|null}`
+/// per input line (what the bot would do in a channel: a flagged message gets no topic), flushing whenever
 /// the input has nothing more buffered, so it streams through pipes and stays fast in bulk.
 pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -> io::Result<()> {
     let mut input = BufReader::with_capacity(64 * 1024, input);
@@ -321,20 +322,28 @@ pub fn stream_matches(catalog: &Catalog, input: impl Read, output: impl Write) -
         };
         let text = text.trim_end_matches(['\n', '\r']);
         let assessment = catalog.matcher().assess(text, Addressing::Passive);
-        if assessment.reason == crate::matching::Reason::NoTopic {
+        // The safety router runs first in the bot: a flagged message gets no topic answer.
+        let safety = catalog.safety().router.classify(text);
+        if assessment.reason == crate::matching::Reason::NoTopic && safety.is_none() {
             // The overwhelmingly common line, written without formatting.
-            output.write_all(b"{\"topic\":null,\"score\":0.000,\"reason\":\"no-topic\"}\n")?;
+            output.write_all(
+                b"{\"topic\":null,\"score\":0.000,\"reason\":\"no-topic\",\"safety\":null}\n",
+            )?;
         } else {
-            match assessment.answer() {
+            match assessment.answer().filter(|_| safety.is_none()) {
                 Some(index) => write!(output, "{{\"topic\":\"{}\"", catalog.topic(index).id)?,
                 None => output.write_all(b"{\"topic\":null")?,
             }
-            writeln!(
+            write!(
                 output,
-                ",\"score\":{:.3},\"reason\":\"{}\"}}",
+                ",\"score\":{:.3},\"reason\":\"{}\"",
                 assessment.score,
                 assessment.reason.as_str()
             )?;
+            match safety {
+                Some(kind) => writeln!(output, ",\"safety\":\"{}\"}}", kind.as_str())?,
+                None => output.write_all(b",\"safety\":null}\n")?,
+            }
         }
         // Nothing more read ahead: the next read may block, so let what we have go out first.
         if input.buffer().is_empty() {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::guard::PassiveScope;
+use crate::safety::Policy;
 
 /// The environment variable that holds the bot token.
 pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
@@ -33,6 +34,8 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: u64 = 10;
 const MAX_REQUEST_TIMEOUT_SECONDS: u64 = 120;
 /// The longest window either setting accepts (a day); longer is surely a typo.
 const MAX_WINDOW_SECONDS: u64 = 86_400;
+/// `[safety] crisis_repeat_seconds` when not set: one crisis notice per member per 10 minutes.
+pub const DEFAULT_CRISIS_REPEAT_SECONDS: u64 = 600;
 /// The highest `user_limit`: each member's recent responses are kept, so this bounds memory.
 const MAX_USER_LIMIT: usize = 100;
 
@@ -73,6 +76,19 @@ struct RawConfig {
     moderation: RawModeration,
     #[serde(default)]
     passive: RawPassive,
+    #[serde(default)]
+    safety: RawSafety,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSafety {
+    passive_crisis: Option<bool>,
+    passive_advice: Option<bool>,
+    alert_channel_id: Option<u64>,
+    alert_role_id: Option<u64>,
+    crisis_repeat_seconds: Option<u64>,
+    moderator_button: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +153,35 @@ pub struct DiscordConfig {
     /// How long one request to Discord may take before it is abandoned (and, for a reply,
     /// retried); a reply is given up after three of these.
     pub request_timeout: Duration,
+    /// What the bot does with crisis and advice messages (`[safety]`).
+    pub safety: SafetyConfig,
+}
+
+/// `[safety]`: where the moderators' notices are shown and how moderators are alerted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyConfig {
+    pub policy: Policy,
+    /// Where a crisis raises an alert: a jump link to the message, never its text.
+    pub alert_channel_id: Option<u64>,
+    /// The role pinged in the alert: the only mention the bot ever makes.
+    pub alert_role_id: Option<u64>,
+    /// The crisis notice is not repeated to the same member within this window; zero = off.
+    pub crisis_repeat: Duration,
+    /// A "Talk to a moderator" button under the crisis notice raises an alert (needs
+    /// `alert_channel_id`).
+    pub moderator_button: bool,
+}
+
+impl Default for SafetyConfig {
+    fn default() -> Self {
+        SafetyConfig {
+            policy: Policy::default(),
+            alert_channel_id: None,
+            alert_role_id: None,
+            crisis_repeat: Duration::from_secs(DEFAULT_CRISIS_REPEAT_SECONDS),
+            moderator_button: false,
+        }
+    }
 }
 
 impl DiscordConfig {
@@ -295,6 +340,7 @@ impl Config {
             bail!("{at}`[discord] request_timeout_seconds` must be between 1 and {MAX_REQUEST_TIMEOUT_SECONDS}");
         }
         let passive = passive_scope(raw.passive, place)?;
+        let safety = safety_config(raw.safety)?;
         let (role_ids, at) = place.value(raw.moderation.role_ids, Vec::new);
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
         // silently grant nobody the role the operator meant.
@@ -321,6 +367,7 @@ impl Config {
                 user_limit_window: Duration::from_secs(user_limit_seconds),
                 passive,
                 request_timeout: Duration::from_secs(request_timeout_seconds),
+                safety,
             },
             moderation: ModerationConfig { role_ids },
             responses_dir,
@@ -356,6 +403,45 @@ impl Place<'_> {
             None => (default(), self.line(None)),
         }
     }
+}
+
+fn safety_config(raw: RawSafety) -> anyhow::Result<SafetyConfig> {
+    for (name, id) in [
+        ("alert_channel_id", raw.alert_channel_id),
+        ("alert_role_id", raw.alert_role_id),
+    ] {
+        if id == Some(0) {
+            bail!("`[safety] {name}` must be an id (right-click, Copy ID), not 0; leave it out to turn it off");
+        }
+    }
+    if raw.alert_role_id.is_some() && raw.alert_channel_id.is_none() {
+        bail!(
+            "`[safety] alert_role_id` needs `alert_channel_id`: the role is pinged in that channel"
+        );
+    }
+    let moderator_button = raw.moderator_button.unwrap_or(false);
+    if moderator_button && raw.alert_channel_id.is_none() {
+        bail!(
+            "`[safety] moderator_button` needs `alert_channel_id`: the button alerts that channel"
+        );
+    }
+    let repeat = raw
+        .crisis_repeat_seconds
+        .unwrap_or(DEFAULT_CRISIS_REPEAT_SECONDS);
+    if repeat > MAX_WINDOW_SECONDS {
+        bail!("`[safety] crisis_repeat_seconds` must be at most {MAX_WINDOW_SECONDS} (a day), or 0 to repeat the notice every time");
+    }
+    let defaults = Policy::default();
+    Ok(SafetyConfig {
+        policy: Policy {
+            passive_crisis: raw.passive_crisis.unwrap_or(defaults.passive_crisis),
+            passive_advice: raw.passive_advice.unwrap_or(defaults.passive_advice),
+        },
+        alert_channel_id: raw.alert_channel_id,
+        alert_role_id: raw.alert_role_id,
+        crisis_repeat: Duration::from_secs(repeat),
+        moderator_button,
+    })
 }
 
 /// The `[passive]` lists, refusing the placeholder 0: an allow list holding only a 0 would
@@ -397,6 +483,50 @@ mod tests {
         .expect("valid");
         assert!(!format!("{config:?}").contains("sekrit-token"));
         assert_eq!(config.discord.token().unwrap().expose(), "sekrit-token");
+    }
+
+    #[test]
+    fn safety_defaults_and_settings_are_read_and_checked() {
+        let config =
+            Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
+        assert_eq!(config.discord.safety, SafetyConfig::default());
+        assert!(config.discord.safety.policy.passive_crisis);
+        assert!(!config.discord.safety.policy.passive_advice);
+        let raw: RawConfig = toml::from_str(
+            "[safety]\npassive_crisis = false\npassive_advice = true\nalert_channel_id = 7\n\
+             alert_role_id = 8\ncrisis_repeat_seconds = 0\nmoderator_button = true\n",
+        )
+        .unwrap();
+        let safety = Config::from_raw(raw, Some("t".into()), &Place::default())
+            .unwrap()
+            .discord
+            .safety;
+        assert_eq!(
+            safety,
+            SafetyConfig {
+                policy: Policy {
+                    passive_crisis: false,
+                    passive_advice: true
+                },
+                alert_channel_id: Some(7),
+                alert_role_id: Some(8),
+                crisis_repeat: Duration::ZERO,
+                moderator_button: true,
+            }
+        );
+        for (bad, why) in [
+            ("[safety]\nalert_channel_id = 0\n", "not 0"),
+            ("[safety]\nalert_role_id = 8\n", "needs `alert_channel_id`"),
+            (
+                "[safety]\nmoderator_button = true\n",
+                "needs `alert_channel_id`",
+            ),
+            ("[safety]\ncrisis_repeat_seconds = 100000\n", "at most"),
+        ] {
+            let raw: RawConfig = toml::from_str(bad).unwrap();
+            let err = Config::from_raw(raw, Some("t".into()), &Place::default()).unwrap_err();
+            assert!(err.to_string().contains(why), "{bad}: {err}");
+        }
     }
 
     #[test]

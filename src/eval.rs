@@ -1,11 +1,13 @@
 //! `immunobot eval`: how well matching routes a labelled set of messages (`label<TAB>message`,
-//! `none` for silence). Content authors use it to see what an edit did to matching.
+//! `none` for silence, `crisis` / `advice` for the safety router). Content authors use it to see
+//! what an edit did to matching and to the safety router.
 
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
 use crate::labelled;
 use crate::matching::{Addressing, Reason};
+use crate::safety::Safety;
 
 /// One labelled message and what the matcher made of it.
 #[derive(Debug, Clone)]
@@ -28,6 +30,8 @@ impl Outcome {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub outcomes: Vec<Outcome>,
+    /// The safety router's figures over the same lines (see [`SafetyReport`]).
+    pub safety: SafetyReport,
 }
 
 impl Report {
@@ -103,6 +107,7 @@ impl Report {
                 o.message
             );
         }
+        out.push_str(&self.safety.render());
         out
     }
 }
@@ -123,25 +128,35 @@ pub fn evaluate(catalog: &Catalog, tsv: &str) -> Result<Report, Vec<String>> {
     let mut problems: Vec<String> = malformed.iter().map(ToString::to_string).collect();
     let mut report = Report::default();
     for line in lines {
+        let safety_label = safety_label(line.label);
         let expected = match line.label {
             "none" => None,
+            _ if safety_label.is_some() => None,
             id => match catalog.find(id) {
                 Some(topic) => Some(topic.id.clone()),
                 None => {
                     problems.push(format!(
-                        "line {}: `{id}` is not a topic (or `none`)",
+                        "line {}: `{id}` is not a topic (or `none`, `crisis`, `advice`)",
                         line.line
                     ));
                     continue;
                 }
             },
         };
+        let flagged =
+            report
+                .safety
+                .record(catalog, line.line, line.message, safety_label.flatten());
         let assessment = catalog.matcher().assess(line.message, Addressing::Passive);
         report.outcomes.push(Outcome {
             line: line.line,
             message: line.message.to_string(),
             expected,
-            got: assessment.answer().map(|i| catalog.topic(i).id.clone()),
+            // The safety router runs first: a flagged message never gets a topic answer.
+            got: assessment
+                .answer()
+                .filter(|_| flagged.is_none())
+                .map(|i| catalog.topic(i).id.clone()),
             score: assessment.score,
             reason: assessment.reason,
         });
@@ -156,5 +171,135 @@ pub fn evaluate(catalog: &Catalog, tsv: &str) -> Result<Report, Vec<String>> {
                 .and_then(|n| n.parse::<usize>().ok())
         });
         Err(problems)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The safety router's figures. Every line of an eval file is also a safety case: `crisis` and
+// `advice` lines should be flagged as such, and every other line (topic or `none`) not at all.
+
+/// `Some(Some(kind))` for a safety label, `None` for any other label.
+fn safety_label(label: &str) -> Option<Option<Safety>> {
+    match label {
+        "crisis" => Some(Some(Safety::Crisis)),
+        "advice" => Some(Some(Safety::Advice)),
+        _ => None,
+    }
+}
+
+/// One line as the safety router saw it.
+#[derive(Debug, Clone)]
+pub struct SafetyOutcome {
+    pub line: usize,
+    pub message: String,
+    /// `None` for every line not labelled `crisis` or `advice`.
+    pub expected: Option<Safety>,
+    pub got: Option<Safety>,
+    /// The rule that fired, if any.
+    pub rule: Option<String>,
+}
+
+/// Precision and recall of `crisis` and `advice`, and how much else was flagged.
+#[derive(Debug, Clone, Default)]
+pub struct SafetyReport {
+    pub outcomes: Vec<SafetyOutcome>,
+}
+
+impl SafetyReport {
+    /// Runs the router on one line and keeps the outcome; returns what it found.
+    fn record(
+        &mut self,
+        catalog: &Catalog,
+        line: usize,
+        message: &str,
+        expected: Option<Safety>,
+    ) -> Option<Safety> {
+        let finding = catalog.safety().router.assess(message);
+        let got = finding.map(|finding| finding.kind);
+        self.outcomes.push(SafetyOutcome {
+            line,
+            message: message.to_string(),
+            expected,
+            got,
+            rule: finding.map(|finding| finding.rule.to_string()),
+        });
+        got
+    }
+
+    /// Of the lines flagged `kind`, how many were labelled `kind`.
+    pub fn precision(&self, kind: Safety) -> Option<f64> {
+        let flagged = self.outcomes.iter().filter(|o| o.got == Some(kind));
+        let (right, all) = flagged.fold((0, 0), |(right, all), o| {
+            (right + usize::from(o.expected == Some(kind)), all + 1)
+        });
+        ratio(right, all)
+    }
+
+    /// Of the lines labelled `kind`, how many were flagged `kind`.
+    pub fn recall(&self, kind: Safety) -> Option<f64> {
+        let labelled = self.outcomes.iter().filter(|o| o.expected == Some(kind));
+        let (right, all) = labelled.fold((0, 0), |(right, all), o| {
+            (right + usize::from(o.got == Some(kind)), all + 1)
+        });
+        ratio(right, all)
+    }
+
+    pub fn labelled(&self, kind: Safety) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.expected == Some(kind))
+            .count()
+    }
+
+    /// Of the lines with no safety label (topics and `none`), how many were flagged.
+    pub fn flagged_other_rate(&self) -> Option<f64> {
+        let other = self.outcomes.iter().filter(|o| o.expected.is_none());
+        let (flagged, all) = other.fold((0, 0), |(flagged, all), o| {
+            (flagged + usize::from(o.got.is_some()), all + 1)
+        });
+        ratio(flagged, all)
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "safety:");
+        for kind in [Safety::Crisis, Safety::Advice] {
+            let _ = writeln!(
+                out,
+                "  {:<8} precision {}  recall {}  ({} labelled)",
+                kind.as_str(),
+                rate(self.precision(kind)),
+                rate(self.recall(kind)),
+                self.labelled(kind)
+            );
+        }
+        let others = self.outcomes.iter().filter(|o| o.expected.is_none());
+        let _ = writeln!(
+            out,
+            "  flagged: {} of the {} other lines (topics and none)",
+            rate(self.flagged_other_rate()),
+            others.count()
+        );
+        let mistakes: Vec<&SafetyOutcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| o.expected != o.got)
+            .collect();
+        let _ = writeln!(out, "  mistakes: {}", mistakes.len());
+        for o in mistakes {
+            let _ = writeln!(
+                out,
+                "    line {}: expected {} -> got {}{}: {}",
+                o.line,
+                o.expected.map_or("none", Safety::as_str),
+                o.got.map_or("none", Safety::as_str),
+                o.rule
+                    .as_deref()
+                    .map(|rule| format!(" ({rule})"))
+                    .unwrap_or_default(),
+                o.message
+            );
+        }
+        out
     }
 }

@@ -25,5 +25,6 @@ pub mod guard;
 pub mod labelled;
 pub mod matching;
 pub mod reply;
+pub mod safety;
 pub mod toml_words;
 pub mod watch;

@@ -6,6 +6,7 @@
 use crate::action::Action;
 use crate::catalog::{Catalog, Topic};
 use crate::matching::TopicIndex;
+use crate::safety::{Notice, Safety};
 
 /// Who sees a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub enum ReplyKind {
     NoAnswer,
     /// A short notice (a stale button, a refusal); no medical text.
     Notice,
+    /// The moderators' crisis or advice notice, verbatim: never a topic, never topic buttons.
+    Safety(Safety),
 }
 
 /// A button under a reply.
@@ -62,6 +65,12 @@ pub mod words {
         "I don't know that command any more. Please use /therapy or /ask.";
     pub const UNKNOWN_THERAPY: &str =
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
+    /// The button under a crisis notice that alerts the moderators.
+    pub const TALK_TO_MODERATOR: &str = "Talk to a moderator";
+    pub const MODERATORS_ALERTED: &str =
+        "I've let the moderators know. If you are in danger, please call your local emergency number now.";
+    pub const NO_MODERATOR_CHANNEL: &str =
+        "I can't reach the moderators from here. Please message a moderator directly, and if you are in danger, call your local emergency number now.";
     /// The button that removes a reply.
     pub const DISMISS: &str = "Dismiss";
 }
@@ -141,6 +150,27 @@ impl Reply {
             text,
             (0..catalog.topics().len()).map(TopicIndex::new),
         )
+    }
+
+    /// The moderators' notice for `kind`, verbatim, with its reviewer once reviewed.
+    pub fn safety(kind: Safety, notice: &Notice) -> Reply {
+        Reply {
+            kind: ReplyKind::Safety(kind),
+            title: (!notice.title.is_empty()).then(|| notice.title.clone()),
+            body: notice.body.clone(),
+            provenance: notice.provenance(),
+            disclaimer: None,
+            buttons: Vec::new(),
+            visibility: Visibility::Public,
+        }
+    }
+
+    /// Which safety notice this is, if it is one.
+    pub fn safety_kind(&self) -> Option<Safety> {
+        match self.kind {
+            ReplyKind::Safety(kind) => Some(kind),
+            _ => None,
+        }
     }
 
     /// A short private notice.

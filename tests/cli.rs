@@ -96,8 +96,16 @@ fn an_explicit_responses_folder_that_does_not_exist_is_an_error() {
 fn check_accepts_the_shipped_responses_with_a_one_line_summary() {
     let (output, stdout, _) = run(immunobot().args(["check", "responses"]));
     assert!(output.status.success(), "{stdout}");
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.contains("5 topics"));
+    // The summary, after one warning per shipped safety notice that still awaits review.
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for line in &lines[..2] {
+        assert!(
+            line.contains("safety.toml") && line.contains("not reviewed yet"),
+            "{stdout}"
+        );
+    }
+    assert!(lines[2].contains("5 topics"), "{stdout}");
 }
 
 fn broken_copy() -> tempfile::TempDir {
@@ -460,7 +468,11 @@ fn check_leads_with_the_root_cause_and_sums_up_what_follows_from_it() {
     let (output, stdout, stderr) = run(immunobot().arg("check").arg(dir.path()));
     assert_eq!(output.status.code(), Some(1));
     let car_t = format!("{}:2: ", dir.path().join("topics/car-t.toml").display());
-    let lines: Vec<&str> = stdout.lines().collect();
+    // The shipped safety notices' "not reviewed yet" warnings are beside the point here.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.contains("not reviewed yet"))
+        .collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     assert!(lines[0].starts_with(&car_t), "{stdout}");
     // Four follow-ups in other topics and four examples.
@@ -469,7 +481,11 @@ fn check_leads_with_the_root_cause_and_sums_up_what_follows_from_it() {
 
     let (output, stdout, _) = run(immunobot().args(["check", "--verbose"]).arg(dir.path()));
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<&str> = stdout.lines().collect();
+    // The shipped safety notices' "not reviewed yet" warnings are beside the point here.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.contains("not reviewed yet"))
+        .collect();
     assert_eq!(lines.len(), 9, "{stdout}");
     assert!(lines[0].starts_with(&car_t), "{stdout}");
     let immuno = format!(
@@ -676,7 +692,9 @@ fn the_moderating_guide_matches_the_tools() {
         .expect("the guide shows check's summary");
     let (output, stdout, _) = run(immunobot().args(["check", "responses"]));
     assert!(output.status.success());
-    assert_eq!(shape(stdout.trim_end()), shape(promised), "{stdout}");
+    // Warnings (the shipped safety notices are unreviewed) come before the summary line.
+    let summary = stdout.trim_end().lines().last().unwrap_or_default();
+    assert_eq!(shape(summary), shape(promised), "{stdout}");
     // Sentences may be wrapped anywhere in the Markdown.
     let flat = guide.split_whitespace().collect::<Vec<_>>().join(" ");
     for needle in [
@@ -689,4 +707,56 @@ fn the_moderating_guide_matches_the_tools() {
     ] {
         assert!(flat.contains(needle), "the guide lacks {needle:?}");
     }
+}
+
+#[test]
+fn match_says_what_the_safety_router_found() {
+    let input = "what is car-t?\ni want to end my life\nshould i stop my keytruda?\ngood morning\n";
+    let (output, stdout) = run_with_input(immunobot().arg("match"), input);
+    assert!(output.status.success());
+    let objects: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    let got: Vec<(serde_json::Value, serde_json::Value)> = objects
+        .iter()
+        .map(|o| (o["topic"].clone(), o["safety"].clone()))
+        .collect();
+    use serde_json::{json, Value::Null};
+    assert_eq!(
+        got,
+        [
+            (json!("car-t"), Null),
+            (Null, json!("crisis")),
+            (Null, json!("advice")),
+            (Null, Null),
+        ]
+    );
+}
+
+#[test]
+fn eval_reports_safety_precision_and_recall() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("set.tsv");
+    fs::write(
+        &file,
+        "label\tmessage\ncrisis\ti want to end my life\nadvice\tshould i stop my keytruda?\n\
+         none\tgood morning\nimmunotherapy\twhat is immunotherapy?\ncrisis\tlovely weather\n",
+    )
+    .unwrap();
+    let (output, stdout, _) = run(immunobot().arg("eval").arg(&file));
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("accuracy:"), "{stdout}");
+    assert!(
+        stdout.contains("crisis   precision 1.000  recall 0.500  (2 labelled)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("advice   precision 1.000  recall 1.000  (1 labelled)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 6: expected crisis -> got none: lovely weather"),
+        "{stdout}"
+    );
 }

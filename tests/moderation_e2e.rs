@@ -197,13 +197,16 @@ async fn a_moderators_reload_serves_the_new_text_and_says_what_changed() {
         let mark = fake.mark();
         let text = reload_as(&fake, Invoker::member(user, MANAGE_GUILD, &[])).await;
         let catalog = bot.live.current();
-        assert_eq!(
-            text,
-            format!(
-                "Reloaded the responses: 5 topics, {} questions.\nEdited: car-t",
-                catalog.question_count()
-            )
+        let expected = format!(
+            "Reloaded the responses: 5 topics, {} questions.\nEdited: car-t",
+            catalog.question_count()
         );
+        // The shipped safety notices still await a review, and every reload says so.
+        let rest = text
+            .strip_prefix(&expected)
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(rest.starts_with("\n2 warnings"), "{text}");
+        assert!(rest.contains("safety.toml"), "{text}");
         assert_eq!(description(&ask(&fake).await), MONOCLONAL_SENTENCE);
 
         // The new label is a new /therapy choice: the commands were registered again, before
@@ -233,7 +236,7 @@ async fn a_moderators_reload_serves_the_new_text_and_says_what_changed() {
         // Nothing changed since: the summary says so and Discord is not asked again.
         let mark = fake.mark();
         let text = reload_as(&fake, admin()).await;
-        assert!(text.ends_with("\nNothing changed."), "{text}");
+        assert!(text.contains("\nNothing changed."), "{text}");
         assert!(
             registrations(&fake, &bot.options, mark).is_empty(),
             "{}",
@@ -250,7 +253,7 @@ async fn a_moderators_reload_serves_the_new_text_and_says_what_changed() {
         );
         let mark = fake.mark();
         let text = reload_as(&fake, admin()).await;
-        assert!(text.ends_with("\nThe disclaimer changed."), "{text}");
+        assert!(text.contains("\nThe disclaimer changed."), "{text}");
         assert!(disclaimer(&ask(&fake).await).starts_with(NEW_DISCLAIMER_START));
         assert!(
             registrations(&fake, &bot.options, mark).is_empty(),

@@ -57,6 +57,8 @@ fn shipped_files() -> &'static [(String, String)] {
         let mut files = vec![
             read_relative(&dir, "catalog.toml"),
             read_relative(&dir, "examples.tsv"),
+            read_relative(&dir, "safety.toml"),
+            read_relative(&dir, "safety-language.toml"),
         ];
         let mut topics: Vec<_> = fs::read_dir(dir.join("topics"))
             .unwrap()
@@ -119,6 +121,38 @@ fn message() -> impl Strategy<Value = String> {
             format!("{head}{}{tail}", "\u{0301}\u{0336}".repeat(times))
         }),
     ]
+}
+
+/// The safety router never panics on any message, its answer agrees with the reply the bot
+/// builds (a flagged message never gets a topic), and it reads at most
+/// `safety::MAX_SCANNED_BYTES` of a message: anything after them changes nothing. With patterns
+/// capped at 128 positions each (checked when the language file loads), that bounds its work
+/// linearly, whatever a member pastes.
+#[test]
+fn the_safety_router_takes_any_message_and_reads_a_bounded_prefix() {
+    use immunobot::safety::MAX_SCANNED_BYTES;
+    let catalog = shipped();
+    let router = &catalog.safety().router;
+    let mut runner = TestRunner::new(config(256));
+    runner
+        .run(&(message(), message()), |(text, tail)| {
+            let found = router.classify(&text);
+            prop_assert_eq!(found, router.assess(&text).map(|f| f.kind));
+            if found.is_some() {
+                let reply = bot::reply_to_message(catalog, &text, Addressing::Direct);
+                prop_assert!(reply.is_some_and(|r| r.topic().is_none() && r.safety_kind() == found));
+            }
+            let mut long = text.clone();
+            while long.len() < MAX_SCANNED_BYTES {
+                long.push_str(" filler words ");
+            }
+            let prefix = long.clone();
+            long.push_str(&tail);
+            long.push_str(" i want to kill myself");
+            prop_assert_eq!(router.classify(&prefix), router.classify(&long));
+            Ok(())
+        })
+        .unwrap();
 }
 
 /// What must hold for the assessment of any message.
@@ -431,11 +465,13 @@ fn check_load_result(
 
 /// Where a generated file goes: a new topic, in place of a shipped topic, or in place of the
 /// catalog settings or the examples.
-const TARGETS: [&str; 4] = [
+const TARGETS: [&str; 6] = [
     "topics/generated.toml",
     "topics/car-t.toml",
     "catalog.toml",
     "examples.tsv",
+    "safety.toml",
+    "safety-language.toml",
 ];
 
 /// File contents: arbitrary bytes (including invalid UTF-8), arbitrary text, and a shipped file

@@ -25,4 +25,17 @@ pub(crate) const FILES: &[(&str, &str)] = &[
         include_str!("../../responses/topics/monoclonal-antibodies.toml"),
     ),
     ("examples.tsv", include_str!("../../responses/examples.tsv")),
+    ("safety.toml", include_str!("../../responses/safety.toml")),
+    (
+        "safety-language.toml",
+        include_str!("../../responses/safety-language.toml"),
+    ),
 ];
+
+/// The built-in copy of one file, by its path relative to the responses folder.
+pub(crate) fn text_of(relative: &str) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(name, _)| *name == relative)
+        .map(|(_, text)| *text)
+}

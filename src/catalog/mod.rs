@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 
 use crate::matching::{AnswerSpec, Language, Matcher, SubjectIndex, SubjectSpec, TopicIndex};
+use crate::safety::SafetyData;
 
 pub(crate) use problem::line_of;
 pub use problem::{plural, LoadError, Problem, Severity};
@@ -87,6 +88,8 @@ pub struct Catalog {
     examples: Vec<Example>,
     matcher: Matcher,
     warnings: Vec<Problem>,
+    /// The safety router and notices, validated and swapped together with the topics.
+    safety: SafetyData,
 }
 
 impl Catalog {
@@ -123,6 +126,7 @@ impl Catalog {
         examples: Vec<Example>,
         warnings: Vec<Problem>,
         language: Language,
+        safety: SafetyData,
     ) -> Catalog {
         let mut by_id = HashMap::new();
         for (index, topic) in topics.iter().enumerate() {
@@ -139,7 +143,13 @@ impl Catalog {
             examples,
             matcher,
             warnings,
+            safety,
         }
+    }
+
+    /// The safety router and the moderators' notices.
+    pub fn safety(&self) -> &SafetyData {
+        &self.safety
     }
 
     pub fn topics(&self) -> &[Topic] {
@@ -272,6 +282,8 @@ pub struct ReloadSummary {
     pub edited: Vec<TopicId>,
     /// The disclaimer shown with every answer is not a topic, but changing it changes them all.
     pub disclaimer_changed: bool,
+    /// The safety notices or the safety router's language changed.
+    pub safety_changed: bool,
     /// Problems of the new catalog that did not stop it from loading.
     pub warnings: Vec<Problem>,
 }
@@ -282,7 +294,8 @@ impl ReloadSummary {
         !(self.added.is_empty()
             && self.removed.is_empty()
             && self.edited.is_empty()
-            && !self.disclaimer_changed)
+            && !self.disclaimer_changed
+            && !self.safety_changed)
     }
 }
 
@@ -300,6 +313,9 @@ impl std::fmt::Display for ReloadSummary {
         }
         if self.disclaimer_changed {
             write!(f, "; disclaimer changed")?;
+        }
+        if self.safety_changed {
+            write!(f, "; safety notices or language changed")?;
         }
         if !self.changed_anything() {
             write!(f, "; nothing changed")?;
@@ -346,6 +362,7 @@ impl CatalogHandle {
                 .map(|t| t.id.clone())
                 .collect(),
             disclaimer_changed: fresh.disclaimer() != old.disclaimer(),
+            safety_changed: !fresh.safety().same_files_as(old.safety()),
             warnings: fresh.warnings().to_vec(),
         };
         self.replace(fresh);

@@ -132,6 +132,13 @@ fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Problem>), LoadError> {
         paths.push(examples);
     }
     warnings.extend(unknown_root_files(dir));
+    // A folder without its own safety files is served the built-in ones (validate says so).
+    for name in [crate::safety::NOTICES_FILE, crate::safety::LANGUAGE_FILE] {
+        let path = dir.join(name);
+        if path.exists() {
+            paths.push(path);
+        }
+    }
     if paths.len() > MAX_FILES {
         problems.push(Problem::error(
             &shown,

@@ -58,8 +58,11 @@ pub(crate) fn build(
     let mut language_file = None;
     let mut refused = Refused::default();
 
+    let safety = load_safety(&files, limits, &mut problems);
     for file in &files {
-        if file.relative == CATALOG_FILE {
+        if is_safety_file(&file.relative) {
+            continue;
+        } else if file.relative == CATALOG_FILE {
             disclaimer = check_catalog_file(file, limits, &mut problems);
         } else if file.relative == LANGUAGE_FILE {
             language_file = Some(file);
@@ -110,9 +113,10 @@ pub(crate) fn build(
         .map(|file| parse_examples(file, &located_topics, &refused, &mut problems))
         .unwrap_or_default();
 
-    if problems.iter().any(Problem::is_error) {
-        return Err(LoadError::new(problems));
-    }
+    let safety = match safety {
+        Some(safety) if !problems.iter().any(Problem::is_error) => safety,
+        _ => return Err(LoadError::new(problems)),
+    };
     let topics = reading_order(
         located_topics
             .into_iter()
@@ -128,6 +132,7 @@ pub(crate) fn build(
         examples,
         problems,
         language,
+        safety,
     ))
 }
 
@@ -177,6 +182,43 @@ fn probable_id(file: &SourceFile) -> Vec<String> {
         .chain(written)
         .filter(|id| is_valid_topic_id(id))
         .collect()
+}
+
+fn is_safety_file(relative: &str) -> bool {
+    relative == crate::safety::NOTICES_FILE || relative == crate::safety::LANGUAGE_FILE
+}
+
+/// The safety notices and language, validated with the rest of the catalog. A folder without
+/// them gets the built-in copies, with a warning, so that no catalog ever lacks a crisis notice.
+fn load_safety(
+    files: &[SourceFile],
+    limits: &ContentLimits,
+    problems: &mut Vec<Problem>,
+) -> Option<crate::safety::SafetyData> {
+    let mut find = |name: &'static str| -> (String, &str) {
+        match files.iter().find(|file| file.relative == name) {
+            Some(file) => (file.display.clone(), file.text.as_str()),
+            None => {
+                problems.push(Problem::warning(
+                    name,
+                    None,
+                    "missing: using the built-in copy (copy it from the shipped responses to edit it)",
+                ));
+                (
+                    format!("(built-in) {name}"),
+                    super::embedded::text_of(name).unwrap_or_default(),
+                )
+            }
+        }
+    };
+    let notices = find(crate::safety::NOTICES_FILE);
+    let language = find(crate::safety::LANGUAGE_FILE);
+    crate::safety::load(
+        (&notices.0, notices.1),
+        (&language.0, language.1),
+        limits,
+        problems,
+    )
 }
 
 /// Orders topics the way a member reads them: each topic that is not an excerpt, followed by

@@ -1,7 +1,8 @@
 //! Gateway events -> core functions -> Discord responses.
 //!
-//! The handler only parses and sends: what to say comes from [`crate::bot`], who may reload or
-//! remove an answer (the Dismiss button) from [`super::moderation`], and whether to hold back (the answer cooldown, the per-user limit,
+//! The handler only parses and sends: what to say comes from [`crate::bot`] (the safety router
+//! first, on every message and `/ask`), who may reload or remove an answer (the Dismiss button)
+//! from [`super::moderation`], and whether to hold back (the answer cooldown, the per-user limit,
 //! where passive answering happens) from [`crate::guard`]. Discord errors are logged with
 //! context and never stop the bot; a panic in an event's handler is caught and logged
 //! ([`caught`]), and the bot goes on. Message text is logged at debug level only, and never
@@ -27,10 +28,11 @@ use super::{commands, limits, moderation, render, words};
 use crate::action::Action;
 use crate::bot;
 use crate::catalog::CatalogHandle;
-use crate::config::{DiscordConfig, ModerationConfig};
+use crate::config::{DiscordConfig, ModerationConfig, SafetyConfig};
 use crate::guard::{Claim, Cooldown, Earlier, PassiveScope, Ticket, UserLimit};
 use crate::matching::Addressing;
-use crate::reply::{Reply, ReplyKind, Visibility};
+use crate::reply::{Button, Reply, ReplyKind, Visibility};
+use crate::safety::Safety;
 
 pub struct Handler {
     catalog: CatalogHandle,
@@ -43,6 +45,9 @@ pub struct Handler {
     cooldown: Option<Cooldown>,
     /// `None` when `[discord] user_limit = 0`.
     user_limit: Option<UserLimit>,
+    safety: SafetyConfig,
+    /// One crisis notice per member per window; `None` when `[safety] crisis_repeat_seconds = 0`.
+    crisis_repeat: Option<UserLimit>,
     /// The bot's own user id, known from READY.
     me: AtomicU64,
     /// Sends replies to messages: retried, never twice, within deadlines.
@@ -107,13 +112,18 @@ impl Handler {
             cooldown: (!config.cooldown.is_zero()).then(|| Cooldown::new(config.cooldown)),
             user_limit: (config.user_limit > 0)
                 .then(|| UserLimit::new(config.user_limit, config.user_limit_window)),
+            safety: config.safety.clone(),
+            crisis_repeat: (!config.safety.crisis_repeat.is_zero())
+                .then(|| UserLimit::new(1, config.safety.crisis_repeat)),
             me: AtomicU64::new(0),
             delivery,
             held_back: AtomicU64::new(0),
         }
     }
 
-    /// How a message reached the bot, or `None` when it is not for the bot at all.
+    /// How a message reached the bot, or `None` when the bot cannot read it at all. A plain
+    /// channel message is `Passive` wherever the bot reads it; whether it may get a topic
+    /// answer there is [`Handler::answers_passively`].
     fn addressing(&self, msg: &Message) -> Option<Addressing> {
         let me = self.me.load(Ordering::Acquire);
         if msg.author.bot
@@ -127,17 +137,20 @@ impl Handler {
         let mentions_me = msg.mentions.iter().any(|user| user.id.get() == me)
             || msg.content.contains(&format!("<@{me}>"))
             || msg.content.contains(&format!("<@!{me}>"));
-        let guild = match msg.guild_id {
-            Some(guild) if !mentions_me => guild,
-            _ => return Some(Addressing::Direct),
-        };
-        if !self.message_content
-            || msg.content.chars().count() > self.max_passive_length
-            || !self.passive.allows(guild.get(), msg.channel_id.get())
-        {
-            return None;
+        if msg.guild_id.is_none() || mentions_me {
+            return Some(Addressing::Direct);
         }
-        Some(Addressing::Passive)
+        self.message_content.then_some(Addressing::Passive)
+    }
+
+    /// Whether a plain channel message may get a topic answer: short enough to be a question,
+    /// in a channel where passive answering is allowed. (A crisis is answered wherever the bot
+    /// reads, as `[safety] passive_crisis` says.)
+    fn answers_passively(&self, msg: &Message) -> bool {
+        msg.content.chars().count() <= self.max_passive_length
+            && msg
+                .guild_id
+                .is_some_and(|guild| self.passive.allows(guild.get(), msg.channel_id.get()))
     }
 
     /// Whether the bot may respond to `user` now; counts the response when it may.
@@ -162,6 +175,15 @@ impl Handler {
             return;
         };
         let catalog = self.catalog.current();
+        // The safety router reads every message first; a flagged message never gets a topic.
+        if let Some((kind, reply)) =
+            bot::safety_reply(&catalog, &msg.content, addressing, &self.safety.policy)
+        {
+            return self.on_safety(ctx, &msg, kind, reply).await;
+        }
+        if addressing == Addressing::Passive && !self.answers_passively(&msg) {
+            return;
+        }
         let assessment = catalog.matcher().assess(&msg.content, addressing);
         debug!(content = %msg.content, ?assessment, "assessed a message");
         let Some(mut reply) = bot::reply_for(&catalog, &assessment, addressing) else {
@@ -274,6 +296,83 @@ impl Handler {
         }
     }
 
+    /// Shows a safety notice (or keeps the silence it calls for) and, for a crisis, alerts the
+    /// moderators. Never logs or copies the member's words above debug.
+    async fn on_safety(&self, ctx: &Context, msg: &Message, kind: Safety, reply: Option<Reply>) {
+        let channel = msg.channel_id.get();
+        let user = msg.author.id.get();
+        let Some(mut reply) = reply else {
+            debug!(
+                channel,
+                kind = kind.as_str(),
+                "overheard; the notice is not shown here"
+            );
+            return;
+        };
+        let allowed = match kind {
+            // A crisis is never held back by the topic cooldown or the per-user limit, only
+            // not repeated to the same member within a short window.
+            Safety::Crisis => self
+                .crisis_repeat
+                .as_ref()
+                .is_none_or(|repeat| repeat.allow(user, Instant::now())),
+            Safety::Advice => self.user_may(user),
+        };
+        if !allowed {
+            debug!(
+                channel,
+                kind = kind.as_str(),
+                "notice given to this member a moment ago"
+            );
+            return;
+        }
+        if kind == Safety::Crisis && self.safety.moderator_button {
+            reply.buttons.push(Button {
+                label: crate::reply::words::TALK_TO_MODERATOR.to_string(),
+                action: Action::AlertModerators,
+            });
+        }
+        let mut reference = MessageReference::from(msg);
+        reference.fail_if_not_exists = Some(false);
+        let message = render::message(&reply).reference_message(reference);
+        match msg.channel_id.send_message(&ctx.http, message).await {
+            Ok(_) => info!(channel, "{} notice in channel {channel}", kind.as_str()),
+            Err(err) => {
+                warn!(error = %err, channel, kind = kind.as_str(), "could not send a notice")
+            }
+        }
+        if kind == Safety::Crisis {
+            let place = match msg.guild_id {
+                Some(guild) => render::jump_url(guild.get(), channel, msg.id.get()),
+                None => format!("a direct message with <@{user}>"),
+            };
+            self.alert(ctx, &format!("{} {place}", words::ALERT_CRISIS))
+                .await;
+        }
+    }
+
+    /// Posts `text` (the bot's fixed words and ids only) in the alert channel, pinging the alert
+    /// role; does nothing when no alert channel is set. Returns whether the alert went out.
+    async fn alert(&self, ctx: &Context, text: &str) -> bool {
+        let Some(channel) = self.safety.alert_channel_id else {
+            return false;
+        };
+        let message = render::alert(text, self.safety.alert_role_id);
+        match serenity::all::ChannelId::new(channel)
+            .send_message(&ctx.http, message)
+            .await
+        {
+            Ok(_) => {
+                info!(alert_channel = channel, "alerted the moderators");
+                true
+            }
+            Err(err) => {
+                warn!(error = %err, alert_channel = channel, "could not alert the moderators");
+                false
+            }
+        }
+    }
+
     async fn on_interaction(&self, ctx: &Context, interaction: &Interaction) {
         let user = match interaction {
             Interaction::Command(command) => command.user.id.get(),
@@ -325,7 +424,24 @@ impl Handler {
             commands::ASK => {
                 let question = text_option(commands::ASK_OPTION).unwrap_or("");
                 debug!(question, "ask");
-                bot::reply_to_ask(&catalog, question)
+                let mut reply = bot::reply_to_ask(&catalog, question);
+                if let Some(kind) = reply.safety_kind() {
+                    let channel = command.channel_id.get();
+                    info!(channel, "{} notice in channel {channel}", kind.as_str());
+                    if kind == Safety::Crisis {
+                        if self.safety.moderator_button {
+                            reply.buttons.push(Button {
+                                label: crate::reply::words::TALK_TO_MODERATOR.to_string(),
+                                action: Action::AlertModerators,
+                            });
+                        }
+                        let user = command.user.id.get();
+                        let text =
+                            format!("{} /ask by <@{user}> in <#{channel}>", words::ALERT_CRISIS);
+                        self.alert(ctx, &text).await;
+                    }
+                }
+                reply
             }
             other => {
                 debug!(command = other, "unknown command");
@@ -369,6 +485,9 @@ impl Handler {
     async fn on_button(&self, ctx: &Context, component: &ComponentInteraction) {
         if let Ok(Action::Dismiss { asker }) = Action::parse(&component.data.custom_id) {
             return self.on_dismiss(ctx, component, asker).await;
+        }
+        if let Ok(Action::AlertModerators) = Action::parse(&component.data.custom_id) {
+            return self.on_talk_to_moderator(ctx, component).await;
         }
         let catalog = self.catalog.current();
         let reply = bot::reply_to_button(&catalog, &component.data.custom_id);
@@ -429,6 +548,33 @@ impl Handler {
                 );
             }
             Err(err) => warn!(error = %err, channel = channel.get(), "could not dismiss an answer"),
+        }
+    }
+
+    /// "Talk to a moderator" under a crisis notice: alerts the moderators with a link to the
+    /// notice, and tells the member privately.
+    async fn on_talk_to_moderator(&self, ctx: &Context, component: &ComponentInteraction) {
+        let channel = component.channel_id.get();
+        let user = component.user.id.get();
+        let place = match component.guild_id {
+            Some(guild) => format!(
+                "<@{user}> in {}",
+                render::jump_url(guild.get(), channel, component.message.id.get())
+            ),
+            None => format!("<@{user}> in a direct message"),
+        };
+        let alerted = self
+            .alert(ctx, &format!("{} {place}", words::ALERT_ASKED))
+            .await;
+        let text = if alerted {
+            crate::reply::words::MODERATORS_ALERTED
+        } else {
+            crate::reply::words::NO_MODERATOR_CHANNEL
+        };
+        let response =
+            CreateInteractionResponse::Message(render::interaction_message(&Reply::notice(text)));
+        if let Err(err) = component.create_response(&ctx.http, response).await {
+            warn!(error = %err, "could not answer the moderator button");
         }
     }
 }

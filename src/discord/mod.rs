@@ -50,6 +50,11 @@ pub mod words {
     /// Someone other than the asker or a moderator pressed Dismiss.
     pub const NOT_YOURS_TO_DISMISS: &str =
         "Only the person who asked or a moderator can remove this.";
+    /// The start of a moderators' alert after a crisis notice; a link (ids only) follows.
+    pub const ALERT_CRISIS: &str =
+        "A member was shown the crisis notice. Please check in with them:";
+    /// The start of the alert raised by the "Talk to a moderator" button; who and where follow.
+    pub const ALERT_ASKED: &str = "A member asked to talk to a moderator after a crisis notice:";
 }
 
 /// The gateway intents the bot needs, and no more.

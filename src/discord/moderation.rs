@@ -154,6 +154,9 @@ pub fn summary_text(summary: &ReloadSummary, source: &ResponseSource) -> String 
     if summary.disclaimer_changed {
         head.push_str("\nThe disclaimer changed.");
     }
+    if summary.safety_changed {
+        head.push_str("\nThe safety notices or language changed.");
+    }
     if !summary.changed_anything() {
         head.push_str("\nNothing changed.");
     }
@@ -399,6 +402,7 @@ mod tests {
             removed: vec![],
             edited: vec!["car-t".into(), "immunotherapy".into()],
             disclaimer_changed: true,
+            safety_changed: false,
             warnings: vec![],
         };
         assert_eq!(
@@ -409,6 +413,7 @@ mod tests {
             added: vec![],
             edited: vec![],
             disclaimer_changed: false,
+            safety_changed: false,
             ..summary
         };
         assert!(summary_text(&unchanged, &source()).ends_with("\nNothing changed."));

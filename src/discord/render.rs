@@ -1,5 +1,5 @@
-//! Reply -> Discord message builders. Every message built here pings nobody, and none quotes
-//! a member's words: the text comes from the reply (reviewed text or the bot's fixed words) and
+//! Reply -> Discord message builders. Every message built here pings nobody (except the
+//! configured alert role, in a moderators' alert), and none quotes a member's words: the text comes from the reply (reviewed text or the bot's fixed words) and
 //! links carry ids only.
 
 use serenity::all::{
@@ -82,6 +82,21 @@ pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
         None => message = message.content(&reply.body),
     }
     message
+}
+
+/// A moderators' alert: the bot's fixed words and ids, pinging `role` and nobody else (the only
+/// mention the bot ever allows).
+pub fn alert(text: &str, role: Option<u64>) -> CreateMessage {
+    let (content, mentions) = match role {
+        Some(role) => (
+            format!("<@&{role}> {text}"),
+            no_mentions().roles(vec![serenity::all::RoleId::new(role)]),
+        ),
+        None => (text.to_string(), no_mentions()),
+    };
+    CreateMessage::new()
+        .content(content)
+        .allowed_mentions(mentions)
 }
 
 /// The link that opens a message in Discord (ids only; same form for every client).

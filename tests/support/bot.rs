@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
-use immunobot::config::{Config, DiscordConfig, ModerationConfig, Secret};
+use immunobot::config::{Config, DiscordConfig, ModerationConfig, SafetyConfig, Secret};
 use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
 use immunobot::guard::PassiveScope;
 use tokio::task::JoinHandle;
@@ -98,6 +98,8 @@ pub struct BotOptions {
     pub responses: Option<PathBuf>,
     /// `[discord] request_timeout_seconds`, to the millisecond; the config's default.
     pub request_timeout: Duration,
+    /// `[safety]`; the config's defaults.
+    pub safety: SafetyConfig,
 }
 
 impl Default for BotOptions {
@@ -119,6 +121,7 @@ impl Default for BotOptions {
             moderator_role_ids: defaults.moderation.role_ids,
             responses: None,
             request_timeout: discord.request_timeout,
+            safety: discord.safety,
         }
     }
 }
@@ -152,7 +155,13 @@ impl BotOptions {
             user_limit_window: self.user_limit_window,
             passive: self.passive.clone(),
             request_timeout: self.request_timeout,
+            safety: self.safety.clone(),
         }
+    }
+
+    /// The same settings, with `[safety]` as given.
+    pub fn with_safety(self, safety: SafetyConfig) -> Self {
+        BotOptions { safety, ..self }
     }
 
     /// The same settings, with the answer cooldown on (`[discord] cooldown_seconds`).
