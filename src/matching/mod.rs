@@ -7,12 +7,12 @@
 //! 1. [`normalize()`](normalize::normalize) the text into word tokens (Unicode, Discord markup,
 //!    code blocks, chat spellings, plurals), numbered by sentence and clause.
 //! 2. Find the subjects' *terms* (names and spellings, from the response files) in the tokens,
-//!    tolerating typos in long words and words split or joined ([`index`]). A message that names
+//!    tolerating typos in long words and words split or joined (`index.rs`). A message that names
 //!    no subject is done here, which is the fate of almost every message.
 //! 3. Resolve overlaps: a therapy named inside a question about immunotherapy wins over its
 //!    parent; two unrelated subjects that are both asked about are ambiguous.
 //! 4. Read the clauses that belong to the question about the subject with the catalog's
-//!    [`Language`] ([`intent`]): a request for an explanation, a kind of question, a report of
+//!    [`Language`] (`intent.rs`): a request for an explanation, a kind of question, a report of
 //!    something said, or nothing.
 //! 5. Pick the answer for that subject and kind. A kind no reviewed answer covers stays
 //!    unanswered. Score = how well the term matched x how clearly the message asks. The caller
