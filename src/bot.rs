@@ -62,6 +62,13 @@ pub fn reply_to_button(catalog: &Catalog, custom_id: &str) -> Reply {
             Some(topic) => Reply::answer(catalog, topic).with_visibility(Visibility::Private),
             None => Reply::notice(words::STALE_BUTTON),
         },
+        // A page past the end (the answer got shorter in a reload) shows the last page.
+        Ok(Action::ShowPage(id, page)) => match catalog.find(&id) {
+            Some(topic) => {
+                Reply::answer_page(catalog, topic, page).with_visibility(Visibility::Private)
+            }
+            None => Reply::notice(words::STALE_BUTTON),
+        },
         Err(err) => {
             tracing::debug!(error = %err, "refused a button id");
             Reply::notice(words::STALE_BUTTON)

@@ -2,7 +2,8 @@
 //!
 //! These forms are stable; scripts and tests rely on them:
 //! `run [--config FILE]`, `console [--responses DIR]`, `ask [--responses DIR] MESSAGE`,
-//! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`.
+//! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`,
+//! `import medquad SRC --out DIR`.
 
 use std::io::{self, BufRead as _, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -72,6 +73,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         responses: Option<PathBuf>,
         file: PathBuf,
+    },
+    /// Write a responses folder from a published corpus of reviewed answers.
+    #[command(subcommand)]
+    Import(Import),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// MedQuAD (CC BY 4.0): SRC is one collection folder, or a folder of collection folders.
+    Medquad {
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+        /// The responses folder to create; it must not exist yet (or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -150,6 +166,22 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir } => Ok(check(dir.as_deref())),
+        Command::Import(Import::Medquad { src, out }) => {
+            let support = crate::import::medquad::Support {
+                catalog_toml: crate::catalog::built_in_file("catalog.toml").unwrap_or_default(),
+                language_toml: crate::catalog::built_in_file(crate::catalog::LANGUAGE_FILE)
+                    .unwrap_or_default(),
+            };
+            let summary = crate::import::medquad::import(&src, &out, &support)
+                .with_context(|| format!("cannot import MedQuAD from {}", src.display()))?;
+            println!("{summary}");
+            println!(
+                "wrote {}; run `immunobot check {}` before serving it",
+                out.display(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
@@ -262,9 +294,13 @@ fn check(dir: Option<&Path>) -> ExitCode {
     for warning in catalog.warnings() {
         println!("{warning}");
     }
-    let failures = crate::catalog::check_examples(&catalog);
+    let (failures, rate) = crate::catalog::check_routing(&catalog);
     for failure in &failures {
         println!("{failure}");
+    }
+    // Every question answered by its own answer is the usual case and says nothing new.
+    if rate.own < rate.questions {
+        println!("{rate}");
     }
     if !failures.is_empty() {
         eprintln!(
