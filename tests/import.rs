@@ -393,3 +393,133 @@ fn a_corpus_without_answers_is_an_error_not_an_empty_catalog() {
     assert!(matches!(err, ImportError::Empty(_)), "{err}");
     assert!(!out.exists());
 }
+
+/// CancerGov-style subjects, each with the usual question types. Placeholder answers; the
+/// focus names and the "(ABBR)" definitions are what the import reads.
+fn cancer_corpus(root: &Path) {
+    let subjects: [(&str, &str); 8] = [
+        ("Chronic Lymphocytic Leukemia", "CLL"),
+        ("Non-Small Cell Lung Cancer", "NSCLC"),
+        ("Hairy Cell Leukemia", "HCL"),
+        ("Melanoma", ""),
+        ("Prostate Cancer", ""),
+        ("Adult Hodgkin Lymphoma", ""),
+        ("Chronic Myelogenous Leukemia", "CML"),
+        ("Multiple Myeloma", ""),
+    ];
+    let dir = root.join("1_CancerGov_QA");
+    fs::create_dir_all(&dir).unwrap();
+    for (n, (focus, abbreviation)) in subjects.iter().enumerate() {
+        let doc = format!("00000{:02}_1", n + 1);
+        let defined = if abbreviation.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {} ({abbreviation}) is placeholder test text.",
+                focus.to_lowercase()
+            )
+        };
+        let pair = |k: usize, qtype: &'static str, question: String| {
+            (
+                format!("{doc}-{k}"),
+                qtype,
+                question,
+                format!("Placeholder {qtype} answer.{defined}"),
+            )
+        };
+        let pairs = [
+            pair(1, "information", format!("What is (are) {focus} ?")),
+            pair(2, "symptoms", format!("What are the symptoms of {focus} ?")),
+            pair(3, "exams and tests", format!("How to diagnose {focus} ?")),
+            pair(4, "outlook", format!("What is the outlook for {focus} ?")),
+            pair(
+                5,
+                "treatment",
+                format!("What are the treatments for {focus} ?"),
+            ),
+            pair(6, "stages", format!("What are the stages of {focus} ?")),
+        ];
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            dir.join(format!("{doc}.xml")),
+            document(
+                &doc,
+                "CancerGov",
+                "https://www.cancer.gov/test",
+                focus,
+                &[],
+                &borrowed,
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// Members' own wording: lay phrasing, abbreviations, typos, chat spellings.
+#[test]
+fn cancergov_style_paraphrases_reach_their_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    cancer_corpus(dir.path());
+    let out = dir.path().join("responses");
+    import(dir.path(), &out, &support()).unwrap();
+    let catalog = load(&out);
+    let table: &[(&str, Option<&str>)] = &[
+        ("what is CLL?", Some("medquad-0000001-1-1")),
+        (
+            "whats chronic lymphocytic leukemia",
+            Some("medquad-0000001-1-1"),
+        ),
+        ("what are the symptoms of CLL?", Some("medquad-0000001-1-2")),
+        ("cll symptoms?", Some("medquad-0000001-1-2")),
+        ("how is CLL diagnosed?", Some("medquad-0000001-1-3")),
+        (
+            "what is the prognosis for chronic lymphocytic leukaemia?",
+            Some("medquad-0000001-1-4"),
+        ),
+        ("how is nsclc treated?", Some("medquad-0000002-1-5")),
+        (
+            "what is non small cell lung cancer?",
+            Some("medquad-0000002-1-1"),
+        ),
+        ("what are the stages of NSCLC?", Some("medquad-0000002-1-6")),
+        ("what is hairy cell leukemia?", Some("medquad-0000003-1-1")),
+        ("HCL survival rate?", Some("medquad-0000003-1-4")),
+        ("what is melanoma?", Some("medquad-0000004-1-1")),
+        ("what is melanomma?", Some("medquad-0000004-1-1")),
+        ("signs of melanoma?", Some("medquad-0000004-1-2")),
+        (
+            "how do they test for prostate cancer?",
+            Some("medquad-0000005-1-3"),
+        ),
+        (
+            "treatment options for prostate cancer?",
+            Some("medquad-0000005-1-5"),
+        ),
+        (
+            "what is adult hodgkin lymphoma?",
+            Some("medquad-0000006-1-1"),
+        ),
+        ("what is CML?", Some("medquad-0000007-1-1")),
+        (
+            "can you explain multiple myeloma",
+            Some("medquad-0000008-1-1"),
+        ),
+        ("multiple myeloma stages?", Some("medquad-0000008-1-6")),
+        // Not questions, or not about these subjects: silence.
+        ("my uncle had melanoma removed last year", None),
+        ("all of them were at the clinic", None),
+        ("what is chemotherapy?", None),
+        ("is it safe to travel with CLL?", None),
+    ];
+    let mut misses = Vec::new();
+    for (message, expected) in table {
+        let got = route(&catalog, message);
+        if got.as_deref() != *expected {
+            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
