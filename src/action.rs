@@ -1,11 +1,12 @@
 //! Typed button actions and the only owner of their wire format (a Discord `custom_id`).
 //!
 //! A button id carries everything needed to act on it, so buttons keep working after a restart
-//! or a reload: `ib1:topic:<topic-id>`, `ib1:dismiss:<user-id>` to remove an answer (the id
-//! of the member who asked, who may remove it), and `ib1:alert:moderators` under a crisis
-//! notice. `ib1` is the format's version. Ids arrive from outside and are untrusted: parsing is
-//! strict, bounded, and never touches the filesystem; a user id in a button proves nothing about
-//! who pressed it (the adapter compares it with the presser the platform reports).
+//! or a reload: `ib1:topic:<topic-id>`, `ib1:page:<topic-id>:<page>` for the pages of a long
+//! answer, `ib1:dismiss:<user-id>` to remove an answer (the id of the member who asked, who may
+//! remove it), and `ib1:alert:moderators` under a crisis notice. `ib1` is the format's version.
+//! Ids arrive from outside and are untrusted: parsing is strict, bounded, and never touches the
+//! filesystem; a user id in a button proves nothing about who pressed it (the adapter compares
+//! it with the presser the platform reports).
 
 use std::fmt;
 
@@ -14,7 +15,11 @@ use crate::catalog::MAX_TOPIC_ID_LEN;
 const PREFIX: &str = "ib1";
 
 /// Longest id this module ever produces or accepts (Discord allows 100).
-pub const MAX_ID_LEN: usize = PREFIX.len() + ":topic:".len() + MAX_TOPIC_ID_LEN;
+pub const MAX_ID_LEN: usize =
+    PREFIX.len() + ":page:".len() + MAX_TOPIC_ID_LEN + ":".len() + MAX_PAGE_DIGITS;
+
+/// Most digits of a page number in a button id.
+const MAX_PAGE_DIGITS: usize = 4;
 
 /// What pressing a button does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -27,6 +32,8 @@ pub enum Action {
     /// Alert the moderators that a member who got the crisis notice wants to talk
     /// (`ib1:alert:moderators`).
     AlertModerators,
+    /// Show one page (counted from 1) of a long reviewed answer.
+    ShowPage(String, usize),
 }
 
 /// Why a button id was refused.
@@ -42,6 +49,8 @@ pub enum ParseError {
     InvalidTopic,
     #[error("button id names an invalid user id")]
     InvalidUser,
+    #[error("button id names an invalid page")]
+    InvalidPage,
 }
 
 impl Action {
@@ -67,6 +76,20 @@ impl Action {
                 .map(|asker| Action::Dismiss { asker })
                 .ok_or(ParseError::InvalidUser),
             "alert" if argument == "moderators" => Ok(Action::AlertModerators),
+            "page" => {
+                let (topic, page) = argument.rsplit_once(':').ok_or(ParseError::InvalidPage)?;
+                if !crate::catalog::is_valid_topic_id(topic) {
+                    return Err(ParseError::InvalidTopic);
+                }
+                let valid = !page.is_empty()
+                    && page.len() <= MAX_PAGE_DIGITS
+                    && page.bytes().all(|b| b.is_ascii_digit())
+                    && !page.starts_with('0');
+                match page.parse::<usize>() {
+                    Ok(number) if valid => Ok(Action::ShowPage(topic.to_string(), number)),
+                    _ => Err(ParseError::InvalidPage),
+                }
+            }
             _ => Err(ParseError::UnknownAction),
         }
     }
@@ -90,6 +113,7 @@ impl fmt::Display for Action {
             Action::ShowTopic(id) => write!(f, "{PREFIX}:topic:{id}"),
             Action::Dismiss { asker } => write!(f, "{PREFIX}:dismiss:{asker}"),
             Action::AlertModerators => write!(f, "{PREFIX}:alert:moderators"),
+            Action::ShowPage(id, page) => write!(f, "{PREFIX}:page:{id}:{page}"),
         }
     }
 }
@@ -138,6 +162,34 @@ mod tests {
                 "{forged}"
             );
         }
+    }
+
+    #[test]
+    fn page_ids_round_trip_and_refuse_forgeries() {
+        let action = Action::ShowPage("medquad-0000001-1-1".into(), 7);
+        assert_eq!(action.to_custom_id(), "ib1:page:medquad-0000001-1-1:7");
+        assert_eq!(Action::parse(&action.to_custom_id()), Ok(action));
+        let longest = Action::ShowPage("a".repeat(MAX_TOPIC_ID_LEN), 9999).to_custom_id();
+        assert_eq!(longest.len(), MAX_ID_LEN);
+        assert!(Action::parse(&longest).is_ok());
+        for bad in [
+            "ib1:page:car-t",
+            "ib1:page:car-t:",
+            "ib1:page:car-t:0",
+            "ib1:page:car-t:01",
+            "ib1:page:car-t:-1",
+            "ib1:page:car-t:10000",
+        ] {
+            assert_eq!(Action::parse(bad), Err(ParseError::InvalidPage), "{bad}");
+        }
+        assert_eq!(
+            Action::parse("ib1:page:car-t:2:3"),
+            Err(ParseError::InvalidTopic)
+        );
+        assert_eq!(
+            Action::parse("ib1:page:CAR-T:2"),
+            Err(ParseError::InvalidTopic)
+        );
     }
 
     #[test]

@@ -99,6 +99,13 @@ pub fn reply_to_button(catalog: &Catalog, custom_id: &str) -> Reply {
         Ok(Action::Dismiss { .. }) => Reply::notice(words::STALE_BUTTON),
         // Only an adapter that can reach moderators acts on this one; elsewhere, say so.
         Ok(Action::AlertModerators) => Reply::notice(words::NO_MODERATOR_CHANNEL),
+        // A page past the end (the answer got shorter in a reload) shows the last page.
+        Ok(Action::ShowPage(id, page)) => match catalog.find(&id) {
+            Some(topic) => {
+                Reply::answer_page(catalog, topic, page).with_visibility(Visibility::Private)
+            }
+            None => Reply::notice(words::STALE_BUTTON),
+        },
         Err(err) => {
             tracing::debug!(error = %err, "refused a button id");
             Reply::notice(words::STALE_BUTTON)

@@ -3,7 +3,8 @@
 //! These forms are stable; scripts and tests rely on them:
 //! `run [--config FILE] [--dry-run]`, `console [--config FILE] [--responses DIR]`,
 //! `ask [--config FILE] [--responses DIR] MESSAGE`,
-//! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`.
+//! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`,
+//! `import medquad SRC --out DIR`.
 
 use std::io::{self, BufRead as _, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -110,6 +111,21 @@ pub enum Command {
         /// Tab-separated file: a topic id or `none`, a tab, a message; one per line.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+    },
+    /// Write a responses folder from a published corpus of reviewed answers.
+    #[command(subcommand)]
+    Import(Import),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// MedQuAD (CC BY 4.0): SRC is one collection folder, or a folder of collection folders.
+    Medquad {
+        #[arg(value_name = "SRC")]
+        src: PathBuf,
+        /// The responses folder to create; it must not exist yet (or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -234,6 +250,22 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { dir, verbose } => Ok(check(&dir, verbose, &mut io::stdout().lock())?),
+        Command::Import(Import::Medquad { src, out }) => {
+            let support = crate::import::medquad::Support {
+                catalog_toml: crate::catalog::built_in_file("catalog.toml").unwrap_or_default(),
+                language_toml: crate::catalog::built_in_file(crate::catalog::LANGUAGE_FILE)
+                    .unwrap_or_default(),
+            };
+            let summary = crate::import::medquad::import(&src, &out, &support)
+                .with_context(|| format!("cannot import MedQuAD from {}", src.display()))?;
+            println!("{summary}");
+            println!(
+                "wrote {}; run `immunobot check {}` before serving it",
+                out.display(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval { responses, file } => {
             let catalog = load(&response_source(responses.as_deref()))?;
             let text = std::fs::read_to_string(&file)
@@ -373,9 +405,13 @@ fn check(dir: &Path, verbose: bool, out: &mut impl Write) -> io::Result<ExitCode
     for warning in catalog.warnings() {
         writeln!(out, "{warning}")?;
     }
-    let failures = crate::catalog::check_examples(&catalog);
+    let (failures, rate) = crate::catalog::check_routing(&catalog);
     for failure in &failures {
         writeln!(out, "{failure}")?;
+    }
+    // Every question answered by its own answer is the usual case and says nothing new.
+    if rate.own < rate.questions {
+        println!("{rate}");
     }
     if !failures.is_empty() {
         eprintln!(

@@ -77,6 +77,9 @@ pub fn render_text(reply: &Reply, numbered: bool) -> String {
     }
     out.push_str(&reply.body);
     out.push('\n');
+    if let Some(page) = reply.page {
+        out.push_str(&format!("\n({page})\n"));
+    }
     if let Some(provenance) = &reply.provenance {
         out.push_str(&format!("\n— {provenance}\n"));
     }

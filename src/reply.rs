@@ -50,7 +50,25 @@ pub struct Reply {
     pub disclaimer: Option<String>,
     pub buttons: Vec<Button>,
     pub visibility: Visibility,
+    /// Which page of a long answer the body is; `None` when the answer is one page.
+    pub page: Option<Page>,
 }
+
+/// Where a page stands in a long answer: `number` of `of`, counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: usize,
+    pub of: usize,
+}
+
+impl std::fmt::Display for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Page {} of {}", self.number, self.of)
+    }
+}
+
+/// The most characters "Page N of M" and its separator take (up to 99 pages).
+pub const PAGE_WORDING_LEN: usize = "Page 99 of 99\n".len();
 
 /// The bot's own words. Fixed and kind; never medical.
 pub mod words {
@@ -63,6 +81,8 @@ pub mod words {
         "That button no longer leads to a reviewed answer. Please ask again or use /therapy.";
     pub const UNKNOWN_COMMAND: &str =
         "I don't know that command any more. Please use /therapy or /ask.";
+    pub const PREVIOUS_PAGE: &str = "◀ Previous";
+    pub const NEXT_PAGE: &str = "Next ▶";
     pub const UNKNOWN_THERAPY: &str =
         "I don't have a reviewed answer for that therapy. These are the ones I can answer:";
     /// The button under a crisis notice that alerts the moderators.
@@ -78,27 +98,66 @@ pub mod words {
 /// The words that introduce who reviewed an answer.
 const REVIEWED_BY: &str = "Medically reviewed by ";
 
-/// Characters the provenance wording adds around the reviewer and the date: the catalog's
-/// limits check uses it, so that every provenance line fits where the adapter shows it.
-pub const PROVENANCE_WORDING_LEN: usize = REVIEWED_BY.len() + " ()".len();
+/// The words that introduce where a published answer comes from.
+const SOURCE: &str = "\nSource: ";
+/// Between the source and its licence.
+const LICENCE_SEPARATOR: &str = "\n";
 
-/// The provenance line shown with every answer: who reviewed it, and when if known.
+/// Characters the provenance wording adds around the reviewer, date, source and licence: the
+/// catalog's limits check uses it, so that every provenance line fits where the adapter shows it.
+pub const PROVENANCE_WORDING_LEN: usize =
+    REVIEWED_BY.len() + " ()".len() + SOURCE.len() + LICENCE_SEPARATOR.len();
+
+/// The provenance shown with every answer: who reviewed it, when if known, and for text taken
+/// from a published corpus, where it was published and the licence's attribution.
 pub fn provenance(topic: &Topic) -> String {
-    match &topic.reviewed_on {
+    let mut line = match &topic.reviewed_on {
         Some(date) => format!("{REVIEWED_BY}{} ({date})", topic.reviewer),
         None => format!("{REVIEWED_BY}{}", topic.reviewer),
+    };
+    if let Some(source) = &topic.source {
+        line.push_str(SOURCE);
+        line.push_str(source);
     }
+    if let Some(licence) = &topic.licence {
+        line.push_str(LICENCE_SEPARATOR);
+        line.push_str(licence);
+    }
+    line
 }
 
 impl Reply {
-    /// The reviewed answer of `topic`, with provenance, disclaimer and follow-up buttons.
+    /// The reviewed answer of `topic`, with provenance, disclaimer and follow-up buttons; a long
+    /// answer starts at its first page.
     pub fn answer(catalog: &Catalog, topic: &Topic) -> Reply {
-        let mut buttons: Vec<Button> = topic
-            .follow_ups
-            .iter()
-            .filter_map(|id| catalog.find(id))
-            .map(topic_button)
-            .collect();
+        Reply::answer_page(catalog, topic, 1)
+    }
+
+    /// Page `number` of the reviewed answer of `topic` (clamped to the pages there are): the same
+    /// title, provenance, disclaimer and follow-ups on every page, with Previous and Next.
+    pub fn answer_page(catalog: &Catalog, topic: &Topic, number: usize) -> Reply {
+        let of = topic.page_count();
+        let number = number.clamp(1, of);
+        let mut buttons = Vec::new();
+        if number > 1 {
+            buttons.push(Button {
+                label: words::PREVIOUS_PAGE.to_string(),
+                action: Action::ShowPage(topic.id.clone(), number - 1),
+            });
+        }
+        if number < of {
+            buttons.push(Button {
+                label: words::NEXT_PAGE.to_string(),
+                action: Action::ShowPage(topic.id.clone(), number + 1),
+            });
+        }
+        buttons.extend(
+            topic
+                .follow_ups
+                .iter()
+                .filter_map(|id| catalog.find(id))
+                .map(topic_button),
+        );
         // An excerpt always leads back to the whole answer it was taken from.
         if let Some(source) = topic.excerpt_of.as_deref().and_then(|id| catalog.find(id)) {
             if !buttons
@@ -113,11 +172,12 @@ impl Reply {
                 topic: topic.id.clone(),
             },
             title: Some(topic.title.clone()),
-            body: topic.body.clone(),
+            body: topic.page(number).to_string(),
             provenance: Some(provenance(topic)),
             disclaimer: Some(catalog.disclaimer().to_string()),
             buttons,
             visibility: Visibility::Public,
+            page: (of > 1).then_some(Page { number, of }),
         }
     }
 
@@ -139,6 +199,7 @@ impl Reply {
                 .map(|index| topic_button(catalog.topic(index)))
                 .collect(),
             visibility: Visibility::Private,
+            page: None,
         }
     }
 
@@ -162,6 +223,7 @@ impl Reply {
             disclaimer: None,
             buttons: Vec::new(),
             visibility: Visibility::Public,
+            page: None,
         }
     }
 
@@ -183,6 +245,7 @@ impl Reply {
             disclaimer: None,
             buttons: Vec::new(),
             visibility: Visibility::Private,
+            page: None,
         }
     }
 

@@ -421,7 +421,12 @@ fn check_loaded(catalog: &Catalog) -> Result<(), TestCaseError> {
         prop_assert!(is_valid_topic_id(&topic.id));
         prop_assert!(!topic.body.trim().is_empty());
         prop_assert!(topic.title.chars().count() <= CONTENT_LIMITS.title);
-        prop_assert!(topic.body.chars().count() <= CONTENT_LIMITS.body);
+        // A long body is shown in pages: each fits, and together they are the body exactly.
+        let pages: Vec<&str> = (1..=topic.page_count()).map(|n| topic.page(n)).collect();
+        prop_assert_eq!(pages.concat(), topic.body.clone());
+        prop_assert!(pages
+            .iter()
+            .all(|page| page.chars().count() <= CONTENT_LIMITS.body));
         prop_assert!(topic.follow_ups.iter().all(|id| catalog.find(id).is_some()));
         if let Some(source) = &topic.excerpt_of {
             let source = catalog.find(source);

@@ -27,6 +27,15 @@ pub use problem::{plural, LoadError, Problem, Severity};
 pub use source::{ResponseSource, LANGUAGE_FILE, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};
 
+/// The text of one file of the built-in responses (`catalog.toml`, `language.toml`, ...), for
+/// tools that write a new responses folder with the same settings and language.
+pub fn built_in_file(relative: &str) -> Option<&'static str> {
+    embedded::FILES
+        .iter()
+        .find(|(name, _)| *name == relative)
+        .map(|(_, text)| *text)
+}
+
 /// A topic id such as `car-t`: lowercase ASCII letters, digits and single dashes.
 pub type TopicId = String;
 
@@ -49,6 +58,10 @@ pub struct Topic {
     pub reviewer: String,
     /// When it was reviewed, as written in the file (optional).
     pub reviewed_on: Option<String>,
+    /// Where the reviewed text was published, when it comes from a published corpus.
+    pub source: Option<String>,
+    /// The licence (and the attribution it requires) the text is shared under, if any.
+    pub licence: Option<String>,
     /// The topic whose reviewed body this one is an excerpt of, if any.
     pub excerpt_of: Option<TopicId>,
     /// The kind of question the body answers, as declared in the language file; empty for the
@@ -67,6 +80,25 @@ pub struct Topic {
     pub other_senses: Vec<String>,
     /// The file the topic came from, relative to the responses folder.
     pub file: String,
+    /// The body's pages as consecutive byte ranges (one page when it fits one reply); joined,
+    /// they are the body exactly.
+    pub pages: Vec<std::ops::Range<usize>>,
+}
+
+impl Topic {
+    /// How many pages the answer is shown in.
+    pub fn page_count(&self) -> usize {
+        self.pages.len().max(1)
+    }
+
+    /// Page `number` (1-based, clamped to the pages there are) of the body.
+    pub fn page(&self, number: usize) -> &str {
+        let index = number.clamp(1, self.page_count()) - 1;
+        self.pages
+            .get(index)
+            .and_then(|range| self.body.get(range.clone()))
+            .unwrap_or(&self.body)
+    }
 }
 
 /// A message-to-topic example that the catalog promises to route correctly.
@@ -370,9 +402,48 @@ impl CatalogHandle {
     }
 }
 
+/// How the known questions route: to their own answer, to an equivalent answer (the same
+/// question, kind and subject in another topic), or elsewhere.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoutingRate {
+    pub questions: usize,
+    pub own: usize,
+    pub equivalent: usize,
+}
+
+impl RoutingRate {
+    /// The share of known questions answered by their own or an equivalent answer.
+    pub fn rate(&self) -> f64 {
+        if self.questions == 0 {
+            1.0
+        } else {
+            (self.own + self.equivalent) as f64 / self.questions as f64
+        }
+    }
+}
+
+impl std::fmt::Display for RoutingRate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} known questions route to their answer ({} to an equivalent duplicate): {:.2}%",
+            self.own + self.equivalent,
+            self.questions,
+            self.equivalent,
+            self.rate() * 100.0
+        )
+    }
+}
+
 /// Runs the catalog's own promises through its matcher: every known question must route to its
-/// topic, and every example as labelled. Returns one problem per broken promise.
+/// topic (or an equivalent one that lists the same question), and every example as labelled.
+/// Returns one problem per broken promise.
 pub fn check_examples(catalog: &Catalog) -> Vec<Problem> {
+    check_routing(catalog).0
+}
+
+/// [`check_examples`], with the routing rate of the known questions.
+pub fn check_routing(catalog: &Catalog) -> (Vec<Problem>, RoutingRate) {
     use crate::matching::Addressing;
     let route = |message: &str| {
         catalog
@@ -382,10 +453,26 @@ pub fn check_examples(catalog: &Catalog) -> Vec<Problem> {
             .map(|index| catalog.topic(index).id.as_str())
     };
     let mut problems = Vec::new();
+    let mut rate = RoutingRate::default();
     for topic in catalog.topics() {
         for question in &topic.questions {
+            rate.questions += 1;
             let got = route(question);
-            if got != Some(topic.id.as_str()) {
+            if got == Some(topic.id.as_str()) {
+                rate.own += 1;
+                continue;
+            }
+            let key = crate::matching::normalize::normalized_key(question);
+            let equivalent = got.and_then(|id| catalog.find(id)).is_some_and(|other| {
+                validate::equivalent(other, topic)
+                    && other
+                        .questions
+                        .iter()
+                        .any(|q| crate::matching::normalize::normalized_key(q) == key)
+            });
+            if equivalent {
+                rate.equivalent += 1;
+            } else {
                 problems.push(Problem::error(
                     format!("topics/{}", topic.file.trim_start_matches("topics/")),
                     None,
@@ -418,5 +505,5 @@ pub fn check_examples(catalog: &Catalog) -> Vec<Problem> {
             ));
         }
     }
-    problems
+    (problems, rate)
 }

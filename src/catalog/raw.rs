@@ -27,6 +27,10 @@ pub(crate) struct RawTopic {
     pub label: Option<Spanned<String>>,
     pub reviewer: Option<Spanned<String>>,
     pub reviewed_on: Option<Spanned<String>>,
+    /// Where the reviewed text was published (an address), shown with the provenance.
+    pub source: Option<Spanned<String>>,
+    /// The licence terms the text is shared under, shown with the provenance.
+    pub licence: Option<Spanned<String>>,
     pub excerpt_of: Option<Spanned<String>>,
     /// The kind of question the body answers (`definition` when absent).
     pub kind: Option<Spanned<String>>,

@@ -14,8 +14,9 @@ use super::problem::{LoadError, Problem};
 /// (or an attack) and is refused before it is read into memory whole.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
-/// Most files one catalog may have.
-pub const MAX_FILES: usize = 2_000;
+/// Most files one catalog may have. An imported corpus has one file per answer (MedQuAD's
+/// answered part is about 16,400); this leaves room for that and a moderator's own topics.
+pub const MAX_FILES: usize = 40_000;
 
 /// The settings file at the top of a responses folder.
 pub const CATALOG_FILE: &str = "catalog.toml";

@@ -11,7 +11,7 @@ use super::problem::{line_of, LoadError, Problem};
 use super::raw::{self, RawCatalog, RawTopic};
 use super::source::{SourceFile, CATALOG_FILE, EXAMPLES_FILE, LANGUAGE_FILE};
 use super::{Catalog, Example, Topic, MAX_TOPIC_ID_LEN};
-use crate::matching::language::check_phrase;
+use crate::matching::language::{check_phrase, check_question};
 use crate::matching::normalize::normalized_key;
 use crate::matching::Language;
 
@@ -24,6 +24,8 @@ pub struct ContentLimits {
     pub provenance: usize,
     /// Characters the reply's provenance wording adds around the reviewer and date.
     pub provenance_wording: usize,
+    /// Characters the "page 2 of 7" wording adds to a page of a long answer.
+    pub page_wording: usize,
     pub disclaimer: usize,
     /// Everything one reply shows together: title, body, provenance and disclaimer.
     pub reply_total: usize,
@@ -33,6 +35,13 @@ pub struct ContentLimits {
     /// Longest label usable as a slash-command choice.
     pub choice_label: usize,
 }
+
+/// Fewest characters a page of a long answer may hold: below this, paging would be unreadable.
+const MIN_PAGE: usize = 1_000;
+
+/// Most pages one answer may be shown in (MedQuAD's longest answer, about 29,000 characters,
+/// takes 9).
+pub const MAX_PAGES: usize = 99;
 
 /// Similar questions in two topics above this similarity are reported as a warning.
 const SIMILAR_QUESTION: f64 = 0.92;
@@ -418,9 +427,6 @@ fn check_topic(
         check_length(file, *line, "label", label, limits.button_label, problems);
         check_length(file, *line, "label", label, limits.choice_label, problems);
     }
-    if let Some((body, line)) = &body {
-        check_length(file, *line, "body", body, limits.body, problems);
-    }
 
     let mut alias_lines = Vec::new();
     let mut id_aliases = Vec::new();
@@ -464,6 +470,23 @@ fn check_topic(
         None => (None, 0),
     };
     let reviewed_on = raw.reviewed_on.map(|value| value.into_inner());
+    let optional =
+        |value: Option<toml::Spanned<String>>, name: &str, problems: &mut Vec<Problem>| {
+            let value = value?;
+            let line = line_at(value.span());
+            let text = value.into_inner().trim().to_string();
+            if text.is_empty() {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(line),
+                    format!("`{name}` is empty: remove it or fill it in"),
+                ));
+                return None;
+            }
+            Some(text)
+        };
+    let source = optional(raw.source, "source", problems);
+    let licence = optional(raw.licence, "licence", problems);
 
     let (kind, kind_line) = match raw.kind {
         Some(value) => (value.get_ref().trim().to_string(), line_at(value.span())),
@@ -555,7 +578,12 @@ fn check_topic(
                 for value in values {
                     let line = line_at(value.span());
                     let text = value.into_inner();
-                    if let Err(err) = check_phrase(&text, false) {
+                    let checked = if name == "questions" {
+                        check_question(&text)
+                    } else {
+                        check_phrase(&text, false)
+                    };
+                    if let Err(err) = checked {
                         problems.push(Problem::error(
                             &file.display,
                             Some(line),
@@ -585,6 +613,8 @@ fn check_topic(
         body,
         reviewer,
         reviewed_on,
+        source,
+        licence,
         excerpt_of,
         kind,
         subject,
@@ -593,36 +623,71 @@ fn check_topic(
         questions,
         other_senses,
         file: file.relative.clone(),
+        pages: Vec::new(),
     };
-    let provenance_len = topic.reviewer.chars().count()
-        + topic
-            .reviewed_on
-            .as_deref()
-            .map_or(0, |d| d.chars().count())
+    let provenance_len = [&topic.reviewed_on, &topic.source, &topic.licence]
+        .into_iter()
+        .flatten()
+        .map(|part| part.chars().count())
+        .sum::<usize>()
+        + topic.reviewer.chars().count()
         + limits.provenance_wording;
     if provenance_len > limits.provenance {
         problems.push(Problem::error(
             &file.display,
             Some(reviewer_line),
             format!(
-                "the provenance line (reviewer and date) comes to {provenance_len} characters; at most {} fit",
+                "the provenance line (reviewer, date, source and licence) comes to {provenance_len} characters; at most {} fit",
                 limits.provenance
             ),
         ));
     }
-    let total = topic.title.chars().count()
-        + topic.body.chars().count()
-        + provenance_len
-        + limits.disclaimer;
-    if total > limits.reply_total {
-        problems.push(Problem::error(
-            &file.display,
-            Some(body_line),
-            format!(
-                "title, body, provenance and the longest allowed disclaimer come to {total} characters; one reply holds at most {}",
-                limits.reply_total
-            ),
-        ));
+    // A body that does not fit one reply is shown in pages: each page is as long as what the
+    // title, provenance, "page N of M" and the longest allowed disclaimer leave of one reply.
+    let around = topic.title.chars().count() + provenance_len + limits.disclaimer;
+    let single = limits.body.min(limits.reply_total.saturating_sub(around));
+    let mut topic = topic;
+    if topic.body.chars().count() <= single {
+        topic.pages = std::iter::once(0..topic.body.len()).collect();
+    } else {
+        let page = limits.body.min(
+            limits
+                .reply_total
+                .saturating_sub(around + limits.page_wording),
+        );
+        if page < MIN_PAGE {
+            problems.push(Problem::error(
+                &file.display,
+                Some(body_line),
+                format!(
+                    "the title, provenance and the longest allowed disclaimer leave {page} characters for each page of the body; at least {MIN_PAGE} are needed"
+                ),
+            ));
+        } else {
+            topic.pages = crate::pages::split(&topic.body, page);
+            let joined: usize = topic.pages.iter().map(|range| range.len()).sum();
+            if joined != topic.body.len() || topic.pages.len() > MAX_PAGES {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(body_line),
+                    format!(
+                        "the body needs {} pages of {page} characters; at most {MAX_PAGES} are shown",
+                        topic.pages.len()
+                    ),
+                ));
+            }
+            // Previous and Next sit with the follow-ups under every page.
+            if topic.follow_ups.len() + 2 > limits.buttons {
+                problems.push(Problem::error(
+                    &file.display,
+                    follow_up_lines.get(limits.buttons - 2).copied(),
+                    format!(
+                        "a body shown in pages leaves room for {} follow-ups beside Previous and Next",
+                        limits.buttons - 2
+                    ),
+                ));
+            }
+        }
     }
     if problems.len() > before {
         return None;
@@ -810,6 +875,9 @@ fn check_shared_phrases(
                 continue;
             }
             match seen.get(&key) {
+                // Two answers of the same kind about the same subject may share a question (two
+                // publishers answering "What is X?"): they are equivalent, and the first answers.
+                Some(other) if kind == "question" && equivalent(&other.topic, &located.topic) => {}
                 Some(other) if other.topic.id != located.topic.id => {
                     problems.push(Problem::error(
                         &located.display,
@@ -826,6 +894,12 @@ fn check_shared_phrases(
             }
         }
     }
+}
+
+/// Whether two topics answer the same kind of question about the same subject.
+pub(crate) fn equivalent(a: &Topic, b: &Topic) -> bool {
+    let subject = |t: &Topic| t.subject.clone().unwrap_or_else(|| t.id.clone());
+    a.kind == b.kind && subject(a) == subject(b)
 }
 
 fn check_similar_questions(topics: &[LocatedTopic], problems: &mut Vec<Problem>) {

@@ -26,6 +26,7 @@ pub const CONTENT_LIMITS: ContentLimits = ContentLimits {
     body: EMBED_DESCRIPTION,
     provenance: EMBED_FOOTER,
     provenance_wording: crate::reply::PROVENANCE_WORDING_LEN,
+    page_wording: crate::reply::PAGE_WORDING_LEN,
     disclaimer: EMBED_FIELD_VALUE,
     reply_total: EMBED_TOTAL - DISCLAIMER_HEADING.len(),
     button_label: BUTTON_LABEL,

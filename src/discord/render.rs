@@ -27,8 +27,12 @@ pub fn embed(reply: &Reply) -> Option<CreateEmbed> {
     if let Some(title) = &reply.title {
         embed = embed.title(title).colour(ANSWER_COLOUR);
     }
-    if let Some(provenance) = &reply.provenance {
-        embed = embed.footer(CreateEmbedFooter::new(provenance));
+    match (&reply.provenance, reply.page) {
+        (Some(provenance), Some(page)) => {
+            embed = embed.footer(CreateEmbedFooter::new(format!("{page}\n{provenance}")));
+        }
+        (Some(provenance), None) => embed = embed.footer(CreateEmbedFooter::new(provenance)),
+        _ => {}
     }
     if let Some(disclaimer) = &reply.disclaimer {
         embed = embed.field(DISCLAIMER_HEADING, disclaimer, false);

@@ -101,6 +101,8 @@ pub enum PhraseError {
     SubjectNotAllowed(String),
     #[error("\"{0}\" is longer than {MAX_PHRASE_WORDS} words")]
     TooLong(String),
+    #[error("\"{0}\" is longer than {MAX_QUESTION_WORDS} words")]
+    QuestionTooLong(String),
 }
 
 /// Longest phrase, in words: phrases are short frames, and matching tries each at every word.
@@ -329,6 +331,27 @@ pub fn check_phrase(text: &str, with_subject: bool) -> Result<(), PhraseError> {
     let parsed = parse_phrase(text)?;
     if !with_subject && parsed.contains(&Element::Subject) {
         return Err(PhraseError::SubjectNotAllowed(text.to_string()));
+    }
+    Ok(())
+}
+
+/// Most words of a known question: all that normalisation reads of a message. Questions are
+/// compared whole with messages, not searched for inside them, so they may be longer than a
+/// phrase ("What are the genetic changes related to ...?").
+pub const MAX_QUESTION_WORDS: usize = 96;
+
+/// Whether `text` can be a known question: it has words, at most [`MAX_QUESTION_WORDS`], and no
+/// `{subject}`.
+pub fn check_question(text: &str) -> Result<(), PhraseError> {
+    if text.contains(SUBJECT_PLACEHOLDER) {
+        return Err(PhraseError::SubjectNotAllowed(text.to_string()));
+    }
+    let words = normalize(text).words().count();
+    if words == 0 {
+        return Err(PhraseError::Empty(text.to_string()));
+    }
+    if words > MAX_QUESTION_WORDS {
+        return Err(PhraseError::QuestionTooLong(text.to_string()));
     }
     Ok(())
 }
