@@ -394,6 +394,10 @@ impl Matcher {
             }
         } else if reading.statement {
             (fallback, factor::STATEMENT, Reason::Statement)
+        } else if !reading.asks {
+            // A statement is never a known question, whatever it shares with one: "my back
+            // pain is killing me" need not be compared with "what is pain".
+            (fallback, factor::UNCLEAR, Reason::NoRequest)
         } else {
             match self.known_question(subject, normalized, KNOWN_QUESTION_SIMILARITY) {
                 Some((answer, similarity)) if similarity >= KNOWN_QUESTION_SIMILARITY => {
