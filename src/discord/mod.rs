@@ -20,6 +20,7 @@ mod memory;
 pub mod moderation;
 mod reload;
 mod render;
+pub mod service;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -144,6 +145,7 @@ impl DiscordBot {
         let gateway = connection::gateway_url(&http, &config.api_url).await?;
         let client = serenity::all::ClientBuilder::new_with_http(http, intents(config))
             .event_handler(handler)
+            .event_handler(service::ReadyNotifier::default())
             .await
             .context("cannot create the Discord client")?;
         *client.ws_url.lock().await = gateway;
@@ -211,6 +213,7 @@ pub async fn run(
         bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source) => bot?,
         () = &mut stop => {
             info!("stopping before the bot connected");
+            service::stopping();
             return Ok(());
         }
     };
@@ -234,6 +237,7 @@ pub async fn run(
         () = &mut stop => {}
     }
     info!("stopping: closing the Discord connection");
+    service::stopping();
     // serenity's shutdown waits up to 5 s per shard, and while no shard is connected (Discord
     // unreachable) it returns without ending `run`: both are bounded here.
     if tokio::time::timeout(CLOSE_WITHIN, shutdown.shutdown())
@@ -313,8 +317,10 @@ fn spawn_reload_on_hangup(reloads: ReloadHandle) {
     };
     tokio::spawn(async move {
         while hangup.recv().await.is_some() {
-            // The outcome is logged by the reload itself.
+            // `systemctl reload` waits for the outcome; the outcome is logged by the reload.
+            service::reloading();
             let _ = reloads.reload(Trigger::Hangup).await;
+            service::reloaded();
         }
     });
 }
