@@ -30,6 +30,7 @@ use crate::catalog::CatalogHandle;
 use crate::config::{DiscordConfig, ModerationConfig};
 use crate::guard::{Claim, Cooldown, Earlier, PassiveScope, Ticket, UserLimit};
 use crate::matching::Addressing;
+use crate::metrics::{Interaction as Kind, Silence, METRICS};
 use crate::reply::{Reply, ReplyKind, Visibility};
 
 pub struct Handler {
@@ -165,6 +166,7 @@ impl Handler {
         let assessment = catalog.matcher().assess(&msg.content, addressing);
         debug!(content = %msg.content, ?assessment, "assessed a message");
         let Some(mut reply) = bot::reply_for(&catalog, &assessment, addressing) else {
+            METRICS.silent(Silence::unsure);
             return;
         };
         let channel = msg.channel_id.get();
@@ -183,6 +185,7 @@ impl Handler {
         // A silence costs the member nothing, so it is decided before the per-user limit.
         if earlier.is_some() && addressing == Addressing::Passive {
             debug!(channel, "answered here a moment ago; staying silent");
+            METRICS.silent(Silence::cooldown);
             return;
         }
         // Far behind (a raid): a reply that would wait behind a thousand others is no help to
@@ -193,6 +196,7 @@ impl Handler {
         };
         if !self.user_may(user) {
             debug!(user, channel, "over the per-user limit; message ignored");
+            METRICS.silent(Silence::user_limit);
             return;
         }
         // Claimed only now, so that a member over the limit never holds the slot.
@@ -243,13 +247,18 @@ impl Handler {
                         topic = topic.as_str(),
                         "pointed a direct question at the answer given here a moment ago"
                     ),
-                    _ => info!(
-                        channel,
-                        topic = reply.topic().unwrap_or("-"),
-                        score = assessment.score,
-                        ?addressing,
-                        "answered a message"
-                    ),
+                    _ => {
+                        if let Some(topic) = reply.topic() {
+                            METRICS.answered(topic);
+                        }
+                        info!(
+                            channel,
+                            topic = reply.topic().unwrap_or("-"),
+                            score = assessment.score,
+                            ?addressing,
+                            "answered a message"
+                        )
+                    }
                 }
             }
             Err(err) => {
@@ -266,6 +275,7 @@ impl Handler {
     fn held_back(&self, channel: u64) {
         let count = self.held_back.fetch_add(1, Ordering::Relaxed) + 1;
         debug!(channel, "too many replies pending; staying silent");
+        METRICS.silent(Silence::backlog);
         if count % 1000 == 1 {
             warn!(
                 held_back = count,
@@ -300,6 +310,7 @@ impl Handler {
     }
 
     async fn on_command(&self, ctx: &Context, command: &CommandInteraction) {
+        METRICS.interaction(Kind::command);
         if command.data.name == commands::RELOAD {
             moderation::on_reload(ctx, command, &self.reloader, &self.moderator_roles).await;
             return;
@@ -336,6 +347,9 @@ impl Handler {
             Visibility::Public => reply.with_dismiss(command.user.id.get()),
             Visibility::Private => reply,
         };
+        if let Some(topic) = reply.topic() {
+            METRICS.answered(topic);
+        }
         info!(
             command = %command.data.name,
             topic = reply.topic().unwrap_or("-"),
@@ -348,6 +362,7 @@ impl Handler {
     }
 
     async fn on_autocomplete(&self, ctx: &Context, command: &CommandInteraction) {
+        METRICS.interaction(Kind::autocomplete);
         let catalog = self.catalog.current();
         let typed = command
             .data
@@ -368,10 +383,15 @@ impl Handler {
 
     async fn on_button(&self, ctx: &Context, component: &ComponentInteraction) {
         if let Ok(Action::Dismiss { asker }) = Action::parse(&component.data.custom_id) {
+            METRICS.interaction(Kind::dismiss);
             return self.on_dismiss(ctx, component, asker).await;
         }
+        METRICS.interaction(Kind::button);
         let catalog = self.catalog.current();
         let reply = bot::reply_to_button(&catalog, &component.data.custom_id);
+        if let Some(topic) = reply.topic() {
+            METRICS.answered(topic);
+        }
         info!(topic = reply.topic().unwrap_or("-"), "answered a button");
         let response = CreateInteractionResponse::Message(render::interaction_message(&reply));
         if let Err(err) = component.create_response(&ctx.http, response).await {

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
+use serenity::all::{ConnectionStage, GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
 use serenity::Client;
 use tracing::{info, warn};
 
@@ -36,6 +36,7 @@ pub use reload::Trigger;
 
 use crate::catalog::{CatalogHandle, LoadError, ReloadSummary, ResponseSource};
 use crate::config::{Config, DiscordConfig, ModerationConfig};
+use crate::metrics::METRICS;
 use crate::watch::{self, FolderWatch};
 
 /// What the Discord adapter itself says to members when it holds back. Fixed and kind; never
@@ -205,6 +206,13 @@ pub async fn run(
     source: ResponseSource,
 ) -> anyhow::Result<()> {
     log_panics();
+    // Served from the start, so that an orchestrator sees the process alive but not ready
+    // while Discord cannot be reached.
+    if let Some(listen) = config.metrics_listen {
+        crate::metrics::serve(listen).await?;
+    }
+    // The responses were loaded and validated before the bot starts; it runs shard 0 alone.
+    METRICS.loaded(SHARDS);
     // A stop signal wins in every state: while Discord cannot be reached, while connecting,
     // while connected.
     let stop = wait_for_stop_signal();
@@ -218,6 +226,7 @@ pub async fn run(
         }
     };
     let shutdown = bot.shutdown_handle();
+    spawn_shard_watch(shutdown.shard_manager.clone(), SHARDS.to_vec());
     spawn_reload_on_hangup(bot.reload_handle());
     memory::spawn_trimmer();
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
@@ -280,6 +289,37 @@ fn log_panics() {
             .unwrap_or("(not text)");
         tracing::debug!(%location, payload, "panic payload");
     }));
+}
+
+/// The shards this process runs: serenity's `start` runs shard 0 of 1.
+const SHARDS: [u32; 1] = [0];
+
+/// How often the shards' state is read for `/readyz` and the latency gauge.
+const SHARD_WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Keeps readiness and each shard's gateway latency current by reading serenity's own view of
+/// its shards: a shard counts as connected only while its runner exists and says Connected, so
+/// a shard being restarted, or one that cannot reach Discord, is never counted.
+fn spawn_shard_watch(manager: Arc<ShardManager>, shards: Vec<u32>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SHARD_WATCH_EVERY);
+        loop {
+            every.tick().await;
+            let runners = manager.runners.lock().await;
+            for &shard in &shards {
+                let runner = runners.get(&ShardId(shard));
+                let connected =
+                    runner.is_some_and(|runner| runner.stage == ConnectionStage::Connected);
+                METRICS.shard_connected(shard, connected);
+                METRICS.shard_latency(
+                    shard,
+                    runner
+                        .and_then(|runner| runner.latency)
+                        .filter(|_| connected),
+                );
+            }
+        }
+    });
 }
 
 async fn wait_for_stop_signal() {
