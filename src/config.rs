@@ -4,6 +4,7 @@
 //! a log line or an error message by accident.
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -78,6 +79,8 @@ struct RawConfig {
     passive: RawPassive,
     #[serde(default)]
     safety: RawSafety,
+    #[serde(default)]
+    metrics: RawMetrics,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +92,12 @@ struct RawSafety {
     alert_role_id: Option<u64>,
     crisis_repeat_seconds: Option<u64>,
     moderator_button: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetrics {
+    listen: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -268,6 +277,9 @@ pub struct Config {
     pub responses_dir: Option<PathBuf>,
     /// Reload the responses whenever a file in the responses folder changes.
     pub watch_responses: bool,
+    /// `[metrics] listen`: where `/metrics`, `/healthz` and `/readyz` are served; off when
+    /// `None`.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -347,6 +359,17 @@ impl Config {
         if role_ids.contains(&0) {
             bail!("{at}`[moderation] role_ids` must hold role ids (right-click a role, Copy Role ID), not 0");
         }
+        let metrics_listen = match raw.metrics.listen {
+            None => None,
+            listen => {
+                let (listen, at) = place.value(listen, String::new);
+                Some(listen.trim().parse::<SocketAddr>().map_err(|_| {
+                    anyhow::anyhow!(
+                        "{at}`[metrics] listen` must be an address and a port, like \"127.0.0.1:9185\", got `{listen}`"
+                    )
+                })?)
+            }
+        };
         // A relative responses folder in a config file means: next to that file, when it is
         // there; otherwise relative to the working directory.
         let responses_dir = match (raw.responses.dir, path.and_then(Path::parent)) {
@@ -372,6 +395,7 @@ impl Config {
             moderation: ModerationConfig { role_ids },
             responses_dir,
             watch_responses: raw.responses.watch.unwrap_or(false),
+            metrics_listen,
         })
     }
 }
@@ -683,5 +707,22 @@ mod tests {
             .to_string();
         assert!(err.contains("config.toml:3:"), "{err}");
         assert!(err.contains("mesage_content"), "{err}");
+    }
+
+    #[test]
+    fn metrics_are_off_unless_an_address_is_given_and_a_bad_one_names_its_line() {
+        assert_eq!(load_text("").unwrap().metrics_listen, None);
+        let config = load_text("[metrics]\nlisten = \"127.0.0.1:9185\"\n").unwrap();
+        assert_eq!(
+            config.metrics_listen,
+            Some("127.0.0.1:9185".parse().unwrap())
+        );
+        for bad in ["localhost:9185", "127.0.0.1", ":9185"] {
+            let err = load_text(&format!("[discord]\n\n[metrics]\nlisten = \"{bad}\"\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("config.toml:4:"), "{err}");
+            assert!(err.contains("[metrics] listen"), "{err}");
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! - [`guard`] keeps the bot quiet under load and abuse: the answer cooldown, the per-user
 //!   limit and where passive answering happens (plain data, no platform types).
 //! - [`toml_words`] says TOML errors in plain words, for response files and the config.
+//! - [`metrics`] counts what the bot does and serves it, with health checks, over HTTP.
 //! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
 //! The core never names serenity: only [`discord`] knows Discord's types and limits.
@@ -25,6 +26,7 @@ pub mod guard;
 pub mod import;
 pub mod labelled;
 pub mod matching;
+pub mod metrics;
 pub mod pages;
 pub mod reply;
 pub mod safety;

@@ -24,6 +24,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::{debug, info};
 
+use crate::metrics::METRICS;
+
 /// Bounds on one delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -200,6 +202,7 @@ impl Delivery {
                 Attempt::Retry { after, why } => (after, why),
             };
             let wait = after.unwrap_or_else(|| self.policy.backoff(attempt));
+            METRICS.retried();
             let gave_up = || Undelivered::GaveUp {
                 attempts: attempt,
                 elapsed: started.elapsed(),
@@ -237,22 +240,27 @@ impl Delivery {
             // Refused before sending (a bad URL, say) or lost on the way: the nonce makes a
             // retry safe even if Discord did get it.
             Ok(Err(err)) => {
+                METRICS.rest_error(None);
                 return Attempt::Retry {
                     after: None,
                     why: format!("no answer: {err}"),
-                }
+                };
             }
             Err(_) => {
+                METRICS.rest_error(None);
                 return Attempt::Retry {
                     after: None,
                     why: format!(
                         "no answer within {:.1} s",
                         self.policy.attempt_timeout.as_secs_f64()
                     ),
-                }
+                };
             }
         };
         let status = response.status();
+        if !status.is_success() {
+            METRICS.rest_error(Some(status.as_u16()));
+        }
         let headers = response.headers().clone();
         let body = tokio::time::timeout(self.policy.attempt_timeout, response.bytes()).await;
         let body = match body {

@@ -31,6 +31,7 @@ use crate::catalog::CatalogHandle;
 use crate::config::{DiscordConfig, ModerationConfig, SafetyConfig};
 use crate::guard::{Claim, Cooldown, Earlier, PassiveScope, Ticket, UserLimit};
 use crate::matching::Addressing;
+use crate::metrics::{Interaction as Kind, Silence, METRICS};
 use crate::reply::{Button, Reply, ReplyKind, Visibility};
 use crate::safety::Safety;
 
@@ -187,6 +188,7 @@ impl Handler {
         let assessment = catalog.matcher().assess(&msg.content, addressing);
         debug!(content = %msg.content, ?assessment, "assessed a message");
         let Some(mut reply) = bot::reply_for(&catalog, &assessment, addressing) else {
+            METRICS.silent(Silence::unsure);
             return;
         };
         let channel = msg.channel_id.get();
@@ -205,6 +207,7 @@ impl Handler {
         // A silence costs the member nothing, so it is decided before the per-user limit.
         if earlier.is_some() && addressing == Addressing::Passive {
             debug!(channel, "answered here a moment ago; staying silent");
+            METRICS.silent(Silence::cooldown);
             return;
         }
         // Far behind (a raid): a reply that would wait behind a thousand others is no help to
@@ -215,6 +218,7 @@ impl Handler {
         };
         if !self.user_may(user) {
             debug!(user, channel, "over the per-user limit; message ignored");
+            METRICS.silent(Silence::user_limit);
             return;
         }
         // Claimed only now, so that a member over the limit never holds the slot.
@@ -265,13 +269,18 @@ impl Handler {
                         topic = topic.as_str(),
                         "pointed a direct question at the answer given here a moment ago"
                     ),
-                    _ => info!(
-                        channel,
-                        topic = reply.topic().unwrap_or("-"),
-                        score = assessment.score,
-                        ?addressing,
-                        "answered a message"
-                    ),
+                    _ => {
+                        if let Some(topic) = reply.topic() {
+                            METRICS.answered(topic);
+                        }
+                        info!(
+                            channel,
+                            topic = reply.topic().unwrap_or("-"),
+                            score = assessment.score,
+                            ?addressing,
+                            "answered a message"
+                        )
+                    }
                 }
             }
             Err(err) => {
@@ -288,6 +297,7 @@ impl Handler {
     fn held_back(&self, channel: u64) {
         let count = self.held_back.fetch_add(1, Ordering::Relaxed) + 1;
         debug!(channel, "too many replies pending; staying silent");
+        METRICS.silent(Silence::backlog);
         if count % 1000 == 1 {
             warn!(
                 held_back = count,
@@ -299,6 +309,10 @@ impl Handler {
     /// Shows a safety notice (or keeps the silence it calls for) and, for a crisis, alerts the
     /// moderators. Never logs or copies the member's words above debug.
     async fn on_safety(&self, ctx: &Context, msg: &Message, kind: Safety, reply: Option<Reply>) {
+        METRICS.safety_route(match kind {
+            Safety::Crisis => crate::metrics::SafetyRoute::crisis,
+            Safety::Advice => crate::metrics::SafetyRoute::advice,
+        });
         let channel = msg.channel_id.get();
         let user = msg.author.id.get();
         let Some(mut reply) = reply else {
@@ -399,6 +413,7 @@ impl Handler {
     }
 
     async fn on_command(&self, ctx: &Context, command: &CommandInteraction) {
+        METRICS.interaction(Kind::command);
         if command.data.name == commands::RELOAD {
             moderation::on_reload(ctx, command, &self.reloader, &self.moderator_roles).await;
             return;
@@ -452,6 +467,9 @@ impl Handler {
             Visibility::Public => reply.with_dismiss(command.user.id.get()),
             Visibility::Private => reply,
         };
+        if let Some(topic) = reply.topic() {
+            METRICS.answered(topic);
+        }
         info!(
             command = %command.data.name,
             topic = reply.topic().unwrap_or("-"),
@@ -464,6 +482,7 @@ impl Handler {
     }
 
     async fn on_autocomplete(&self, ctx: &Context, command: &CommandInteraction) {
+        METRICS.interaction(Kind::autocomplete);
         let catalog = self.catalog.current();
         let typed = command
             .data
@@ -484,13 +503,18 @@ impl Handler {
 
     async fn on_button(&self, ctx: &Context, component: &ComponentInteraction) {
         if let Ok(Action::Dismiss { asker }) = Action::parse(&component.data.custom_id) {
+            METRICS.interaction(Kind::dismiss);
             return self.on_dismiss(ctx, component, asker).await;
         }
+        METRICS.interaction(Kind::button);
         if let Ok(Action::AlertModerators) = Action::parse(&component.data.custom_id) {
             return self.on_talk_to_moderator(ctx, component).await;
         }
         let catalog = self.catalog.current();
         let reply = bot::reply_to_button(&catalog, &component.data.custom_id);
+        if let Some(topic) = reply.topic() {
+            METRICS.answered(topic);
+        }
         info!(topic = reply.topic().unwrap_or("-"), "answered a button");
         let response = CreateInteractionResponse::Message(render::interaction_message(&reply));
         if let Err(err) = component.create_response(&ctx.http, response).await {

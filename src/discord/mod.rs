@@ -20,12 +20,13 @@ mod memory;
 pub mod moderation;
 mod reload;
 mod render;
+pub mod service;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use serenity::all::{GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
+use serenity::all::{ConnectionStage, GatewayIntents, Http, HttpBuilder, ShardId, ShardManager};
 use serenity::Client;
 use tracing::{info, warn};
 
@@ -35,6 +36,7 @@ pub use reload::Trigger;
 
 use crate::catalog::{CatalogHandle, LoadError, ReloadSummary, ResponseSource};
 use crate::config::{Config, DiscordConfig, ModerationConfig};
+use crate::metrics::METRICS;
 use crate::watch::{self, FolderWatch};
 
 /// What the Discord adapter itself says to members when it holds back. Fixed and kind; never
@@ -149,6 +151,7 @@ impl DiscordBot {
         let gateway = connection::gateway_url(&http, &config.api_url).await?;
         let client = serenity::all::ClientBuilder::new_with_http(http, intents(config))
             .event_handler(handler)
+            .event_handler(service::ReadyNotifier::default())
             .await
             .context("cannot create the Discord client")?;
         *client.ws_url.lock().await = gateway;
@@ -208,6 +211,13 @@ pub async fn run(
     source: ResponseSource,
 ) -> anyhow::Result<()> {
     log_panics();
+    // Served from the start, so that an orchestrator sees the process alive but not ready
+    // while Discord cannot be reached.
+    if let Some(listen) = config.metrics_listen {
+        crate::metrics::serve(listen).await?;
+    }
+    // The responses were loaded and validated before the bot starts; it runs shard 0 alone.
+    METRICS.loaded(SHARDS);
     // A stop signal wins in every state: while Discord cannot be reached, while connecting,
     // while connected.
     let stop = wait_for_stop_signal();
@@ -216,10 +226,12 @@ pub async fn run(
         bot = DiscordBot::connect(&config.discord, &config.moderation, catalog, source) => bot?,
         () = &mut stop => {
             info!("stopping before the bot connected");
+            service::stopping();
             return Ok(());
         }
     };
     let shutdown = bot.shutdown_handle();
+    spawn_shard_watch(shutdown.shard_manager.clone(), SHARDS.to_vec());
     spawn_reload_on_hangup(bot.reload_handle());
     memory::spawn_trimmer();
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
@@ -239,6 +251,7 @@ pub async fn run(
         () = &mut stop => {}
     }
     info!("stopping: closing the Discord connection");
+    service::stopping();
     // serenity's shutdown waits up to 5 s per shard, and while no shard is connected (Discord
     // unreachable) it returns without ending `run`: both are bounded here.
     if tokio::time::timeout(CLOSE_WITHIN, shutdown.shutdown())
@@ -283,6 +296,37 @@ fn log_panics() {
     }));
 }
 
+/// The shards this process runs: serenity's `start` runs shard 0 of 1.
+const SHARDS: [u32; 1] = [0];
+
+/// How often the shards' state is read for `/readyz` and the latency gauge.
+const SHARD_WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Keeps readiness and each shard's gateway latency current by reading serenity's own view of
+/// its shards: a shard counts as connected only while its runner exists and says Connected, so
+/// a shard being restarted, or one that cannot reach Discord, is never counted.
+fn spawn_shard_watch(manager: Arc<ShardManager>, shards: Vec<u32>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SHARD_WATCH_EVERY);
+        loop {
+            every.tick().await;
+            let runners = manager.runners.lock().await;
+            for &shard in &shards {
+                let runner = runners.get(&ShardId(shard));
+                let connected =
+                    runner.is_some_and(|runner| runner.stage == ConnectionStage::Connected);
+                METRICS.shard_connected(shard, connected);
+                METRICS.shard_latency(
+                    shard,
+                    runner
+                        .and_then(|runner| runner.latency)
+                        .filter(|_| connected),
+                );
+            }
+        }
+    });
+}
+
 async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
@@ -318,8 +362,10 @@ fn spawn_reload_on_hangup(reloads: ReloadHandle) {
     };
     tokio::spawn(async move {
         while hangup.recv().await.is_some() {
-            // The outcome is logged by the reload itself.
+            // `systemctl reload` waits for the outcome; the outcome is logged by the reload.
+            service::reloading();
             let _ = reloads.reload(Trigger::Hangup).await;
+            service::reloaded();
         }
     });
 }

@@ -165,17 +165,21 @@ impl Reloader {
         });
         match &result {
             Ok(summary) => {
+                crate::metrics::METRICS.reloaded(crate::metrics::Outcome::ok);
                 info!(%trigger, responses = %self.inner.source.describe(), %summary, "reloaded the responses");
                 for warning in &summary.warnings {
                     warn!(%trigger, "{warning}");
                 }
                 self.sync_commands(http).await;
             }
-            Err(err) => warn!(
-                %trigger,
-                responses = %self.inner.source.describe(),
-                "reload refused; the previous responses are still live: {err}"
-            ),
+            Err(err) => {
+                crate::metrics::METRICS.reloaded(crate::metrics::Outcome::refused);
+                warn!(
+                    %trigger,
+                    responses = %self.inner.source.describe(),
+                    "reload refused; the previous responses are still live: {err}"
+                );
+            }
         }
         result
     }
