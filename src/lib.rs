@@ -25,6 +25,7 @@ pub mod eval;
 pub mod guard;
 pub mod import;
 pub mod labelled;
+pub mod lines;
 pub mod matching;
 pub mod metrics;
 pub mod pages;

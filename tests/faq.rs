@@ -19,28 +19,8 @@ fn faq() -> Catalog {
         .unwrap_or_else(|err| panic!("{err}"))
 }
 
-/// Checks every row against `catalog`, then reports all wrong rows at once.
 fn check_table(catalog: &Catalog, rows: &[(&str, Option<&str>)]) {
-    let wrong: Vec<String> = rows
-        .iter()
-        .filter_map(|(message, expected)| {
-            let assessment = catalog.matcher().assess(message, Addressing::Passive);
-            let got = assessment.answer().map(|i| catalog.topic(i).id.as_str());
-            (got != *expected).then(|| {
-                format!(
-                    "{message:?}: expected {expected:?}, got {got:?} (score {:.2}, {})",
-                    assessment.score,
-                    assessment.reason.as_str()
-                )
-            })
-        })
-        .collect();
-    assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    common::check_routing(catalog, rows);
 }
 
 const DEFINITION: Option<&str> = Some("immunotherapy");

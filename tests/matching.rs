@@ -13,30 +13,8 @@ fn catalog() -> Catalog {
     Catalog::load(&ResponseSource::Dir(responses_dir()), &CONTENT_LIMITS).unwrap()
 }
 
-/// Checks every row, then reports all wrong rows at once.
 fn check_table(rows: &[(&str, Option<&str>)]) {
-    let catalog = catalog();
-    let wrong: Vec<String> = rows
-        .iter()
-        .filter_map(|(message, expected)| {
-            let assessment = catalog.matcher().assess(message, Addressing::Passive);
-            let got = assessment.answer().map(|i| catalog.topic(i).id.as_str());
-            (got != *expected).then(|| {
-                format!(
-                    "{message:?}: expected {:?}, got {got:?} (score {:.2}, {})",
-                    expected,
-                    assessment.score,
-                    assessment.reason.as_str()
-                )
-            })
-        })
-        .collect();
-    assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    common::check_routing(&catalog(), rows);
 }
 
 const IMMUNO: Option<&str> = Some("immunotherapy");

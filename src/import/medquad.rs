@@ -13,6 +13,7 @@
 //! catalog (`immunobot check` does, with the same validation as any edit), never writes a
 //! half-finished folder, and never fetches anything.
 
+use crate::lines::line_of as line_at;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs;
@@ -311,15 +312,6 @@ fn read_document(path: &Path, shown: &str) -> Result<Document, Skip> {
         skip(Some(line), "not valid UTF-8".to_string())
     })?;
     parse_document(&text, shown).map_err(|(line, reason)| skip(Some(line), reason))
-}
-
-fn line_at(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Which text the parser is collecting.

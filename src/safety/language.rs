@@ -4,6 +4,7 @@
 //! advice rules), its validation (every problem as `FILE:LINE: message`; any error refuses the
 //! file whole) and the router built from it. It never shows anything to anyone.
 
+use crate::lines::line_of;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -205,15 +206,6 @@ impl Router {
     pub fn rule_count(&self) -> usize {
         self.rules.len()
     }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Validates the language file `text` (shown as `display` in problems) and builds its router.

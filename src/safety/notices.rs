@@ -4,6 +4,7 @@
 //! without a reviewer loads (the shipped defaults say only what is safe without review) but is
 //! reported as a warning until someone reviews it. It never writes a notice of its own.
 
+use crate::lines::line_of;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -50,15 +51,6 @@ impl Notice {
 pub struct Notices {
     pub crisis: Notice,
     pub advice: Notice,
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 pub(super) fn build(

@@ -50,3 +50,29 @@ pub const THERAPY_LABELS: [&str; 4] = [
 pub fn responses_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("responses")
 }
+
+/// Checks every `(message, expected answer id or silence)` row against `catalog` in a channel,
+/// then reports all wrong rows at once.
+pub fn check_routing(catalog: &immunobot::catalog::Catalog, rows: &[(&str, Option<&str>)]) {
+    use immunobot::matching::Addressing;
+    let wrong: Vec<String> = rows
+        .iter()
+        .filter_map(|(message, expected)| {
+            let assessment = catalog.matcher().assess(message, Addressing::Passive);
+            let got = assessment.answer().map(|i| catalog.topic(i).id.as_str());
+            (got != *expected).then(|| {
+                format!(
+                    "{message:?}: expected {expected:?}, got {got:?} (score {:.2}, {})",
+                    assessment.score,
+                    assessment.reason.as_str()
+                )
+            })
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
