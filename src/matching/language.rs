@@ -319,11 +319,6 @@ impl Language {
             Membership(of(word).0 | of(stem).0)
         }
     }
-
-    /// Whether a word (as written or singular) is a one-word entry of a list.
-    pub fn has(&self, list: List, word: &str, stem: &str) -> bool {
-        self.membership(word, stem).contains(list)
-    }
 }
 
 /// Whether `text` can be a phrase of a list (`{subject}` allowed only where `with_subject`).

@@ -355,9 +355,7 @@ impl Matcher {
         // once, and only when needed.
         let known_cell = std::cell::OnceCell::new();
         let known = || *known_cell.get_or_init(|| self.known_question(subject, normalized, 0.0));
-        let fallback = self
-            .answer_for(subject, self.language.definition(), || None)
-            .or_else(|| subject.answers.first().map(|&(_, answer)| answer));
+        let fallback = self.plain_answer(subject);
 
         let (answer, intent_factor, reason) = if reading.other_sense {
             (fallback, factor::STATEMENT, Reason::OtherSense)
@@ -427,9 +425,7 @@ impl Matcher {
         let mut candidates: Vec<TopicIndex> = answer.into_iter().collect();
         for (m, _) in &readings {
             let other = &self.subjects[m.subject.get()];
-            let suggestion = self
-                .answer_for(other, self.language.definition(), || None)
-                .or_else(|| other.answers.first().map(|&(_, a)| a));
+            let suggestion = self.plain_answer(other);
             if let Some(suggestion) = suggestion {
                 if !candidates.contains(&suggestion) {
                     candidates.push(suggestion);
@@ -444,6 +440,14 @@ impl Matcher {
             candidates,
             reason,
         }
+    }
+
+    /// What a subject is answered with when no particular kind is meant: its answer to a plain
+    /// request, else its first answer. Used for suggestions and for the answer a message that
+    /// is not answered would have been about.
+    fn plain_answer(&self, subject: &SubjectEntry) -> Option<TopicIndex> {
+        self.answer_for(subject, self.language.definition(), || None)
+            .or_else(|| subject.answers.first().map(|&(_, answer)| answer))
     }
 
     /// The subject's answer of `kind`; among several, the one whose known question the message
