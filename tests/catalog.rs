@@ -543,3 +543,81 @@ fn a_toml_file_beside_catalog_toml_is_reported_with_where_it_belongs() {
         "{warnings:#?}"
     );
 }
+
+#[test]
+fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
+    // "THES" folds to "the" like a plural; "WTS" is the chat spelling of "what is".
+    let (dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "    \"car t\",\n",
+            "    \"car t\",\n    \"THES\",\n    \"WTS\",\n",
+        )
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a warning does not stop loading: {err}"));
+    let file = dir.path().join("topics/car-t.toml").display().to_string();
+    let warnings: Vec<String> = catalog
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .filter(|w| w.starts_with(&file))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with(&format!(
+            "{file}:13: warning: term \"THES\" reads as \"the\""
+        )),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].starts_with(&format!(
+            "{file}:14: warning: term \"WTS\" reads as \"what is\""
+        )),
+        "{warnings:#?}"
+    );
+    let matcher = catalog.matcher();
+    for message in [
+        "what are the side effects of it?",
+        "wts a good movie tonight?",
+    ] {
+        let assessment = matcher.assess(message, immunobot::matching::Addressing::Passive);
+        assert_eq!(assessment.answer(), None, "{message}");
+    }
+}
+
+#[test]
+fn a_long_name_is_a_term_but_a_list_of_names_is_refused() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "    \"car t\",\n",
+            "    \"car t\",\n    \"adult onset chimeric antigen receptor t cell therapy with axonal spheroids and pigmented glia\",\n",
+        )
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a 16-word name is a name: {err}"));
+    let asked = "what is adult-onset chimeric antigen receptor T cell therapy with axonal spheroids and pigmented glia?";
+    let answer = catalog
+        .matcher()
+        .assess(asked, immunobot::matching::Addressing::Passive)
+        .answer()
+        .map(|index| catalog.topic(index).id.clone());
+    assert_eq!(answer.as_deref(), Some("car-t"));
+
+    let seventeen = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen";
+    let problems = problems(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "    \"car t\",\n",
+            &format!("    \"car t\",\n    \"{seventeen}\",\n"),
+        )
+    });
+    assert_reported(
+        &problems,
+        "topics/car-t.toml",
+        13,
+        "is longer than 16 words",
+    );
+}

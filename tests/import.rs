@@ -523,3 +523,110 @@ fn cancergov_style_paraphrases_reach_their_answer() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// Names as publishers write them: brackets, commas, colons, roman numerals, long names, and
+/// abbreviations that read as everyday words.
+#[test]
+fn names_as_publishers_write_them_find_their_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let gard = dir.path().join("2_GARD_QA");
+    fs::create_dir_all(&gard).unwrap();
+    let subjects: [(&str, &[&str]); 7] = [
+        ("Gum (Periodontal) Disease", &[]),
+        ("Agammaglobulinemia, non-Bruton type", &[]),
+        ("arginine:glycine amidinotransferase deficiency", &[]),
+        ("Test storage disease type I", &[]),
+        ("Test storage disease type II", &[]),
+        (
+            "adult-onset leukoencephalopathy with axonal spheroids and pigmented glia",
+            &[],
+        ),
+        // A synonym that folds to "the" must not take every message.
+        ("Trichohepatoenteric syndrome", &["THES"]),
+    ];
+    for (n, (focus, synonyms)) in subjects.iter().enumerate() {
+        let doc = format!("00001{n:02}");
+        let questions = [
+            ("information", format!("What is (are) {focus} ?")),
+            (
+                "frequency",
+                format!("How many people are affected by {focus} ?"),
+            ),
+            (
+                "research",
+                format!("what research (or clinical trials) is being done for {focus} ?"),
+            ),
+            ("symptoms", format!("What are the symptoms of {focus} ?")),
+        ];
+        let pairs: Vec<(String, &str, String, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(k, (qtype, question))| {
+                (
+                    format!("{doc}-{}", k + 1),
+                    *qtype,
+                    question.clone(),
+                    format!("Placeholder {qtype} answer."),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            gard.join(format!("{doc}.xml")),
+            document(
+                &doc,
+                "GARD",
+                "https://rarediseases.info.nih.gov/test",
+                focus,
+                synonyms,
+                &borrowed,
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("responses");
+    import(dir.path(), &out, &support()).unwrap();
+    let catalog = load(&out);
+
+    // Every known question reaches its own answer.
+    let mut misses = Vec::new();
+    for topic in catalog.topics() {
+        for question in &topic.questions {
+            let got = route(&catalog, question);
+            if got.as_deref() != Some(topic.id.as_str()) {
+                misses.push(format!("{question:?}: expected {}, got {got:?}", topic.id));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+
+    let table: &[(&str, Option<&str>)] = &[
+        ("what is gum disease?", Some("medquad-0000100-1")),
+        ("what is periodontal disease?", Some("medquad-0000100-1")),
+        (
+            "symptoms of agammaglobulinemia non-bruton type?",
+            Some("medquad-0000101-4"),
+        ),
+        (
+            "how many people have test storage disease type I?",
+            Some("medquad-0000103-2"),
+        ),
+        (
+            "what is test storage disease type II?",
+            Some("medquad-0000104-1"),
+        ),
+        ("the symptoms are getting worse", None),
+        ("what are the symptoms of the flu?", None),
+    ];
+    let mut misses = Vec::new();
+    for (message, expected) in table {
+        let got = route(&catalog, message);
+        if got.as_deref() != *expected {
+            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -11,8 +11,8 @@ use super::problem::{line_of, LoadError, Problem};
 use super::raw::{self, RawCatalog, RawTopic};
 use super::source::{SourceFile, CATALOG_FILE, EXAMPLES_FILE, LANGUAGE_FILE};
 use super::{Catalog, Example, Topic, MAX_TOPIC_ID_LEN};
-use crate::matching::language::{check_phrase, check_question};
-use crate::matching::normalize::normalized_key;
+use crate::matching::language::{check_phrase, check_question, check_term};
+use crate::matching::normalize::{normalize, normalized_key};
 use crate::matching::Language;
 
 /// Size limits that content must respect so every reply can be delivered. The adapter that knows
@@ -116,6 +116,7 @@ pub(crate) fn build(
     let language = check_language_file(language_file, &mut problems);
     if let Some(language) = &language {
         check_kinds(&located_topics, language, &mut problems);
+        check_term_words(&located_topics, language, &mut problems);
     }
     check_cross_references(&located_topics, &refused, &mut problems);
     let examples = examples_file
@@ -578,10 +579,10 @@ fn check_topic(
                 for value in values {
                     let line = line_at(value.span());
                     let text = value.into_inner();
-                    let checked = if name == "questions" {
-                        check_question(&text)
-                    } else {
-                        check_phrase(&text, false)
+                    let checked = match name {
+                        "questions" => check_question(&text),
+                        "terms" => check_term(&text),
+                        _ => check_phrase(&text, false),
                     };
                     if let Err(err) = checked {
                         problems.push(Problem::error(
@@ -806,6 +807,28 @@ fn check_kinds(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<
                     known.join(", ")
                 ),
             ));
+        }
+    }
+}
+
+/// A term that reads as nothing but function words ("THES" folds to "the", "WTS" reads "what
+/// is") would name its subject in nearly every message; the matcher leaves it out, and says so
+/// here so the moderator can spell the name out.
+fn check_term_words(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<Problem>) {
+    for located in topics {
+        for (term, &line) in located.topic.terms.iter().zip(&located.term_lines) {
+            let normalized = normalize(term);
+            let words: Vec<&str> = normalized.stems().collect();
+            if !words.is_empty() && language.is_only_function_words(&words) {
+                problems.push(Problem::warning(
+                    &located.display,
+                    Some(line),
+                    format!(
+                        "term \"{term}\" reads as \"{}\", words of every sentence: it is never used to find this subject",
+                        words.join(" ")
+                    ),
+                ));
+            }
         }
     }
 }

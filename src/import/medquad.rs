@@ -25,7 +25,7 @@ use quick_xml::Reader;
 use serde::Serialize;
 
 use crate::catalog::{is_valid_topic_id, MAX_TOPIC_ID_LEN};
-use crate::matching::language::{check_phrase, check_question};
+use crate::matching::language::{check_question, check_term};
 use crate::matching::normalize::normalized_key;
 
 /// Largest XML document read. MedQuAD's largest is well under 1 MiB; anything near this is not a
@@ -42,8 +42,8 @@ pub const ATTRIBUTION: &str =
 const MAX_TITLE: usize = 250;
 const MAX_LABEL: usize = 80;
 /// Terms longer than this many words are lists, not names ("Cataracts, retinitis pigmentosa,
-/// sensorineural hearing loss, ...") and would never be typed by a member.
-const MAX_TERM_WORDS: usize = 8;
+/// sensorineural hearing loss, deafness, ...") and would never be typed by a member.
+const MAX_TERM_WORDS: usize = 12;
 /// Most terms written for one subject (the catalog refuses more than 200).
 const MAX_TERMS: usize = 60;
 
@@ -590,27 +590,58 @@ struct MatchingFile {
 /// for ...?") rather than a name, or an abbreviation a chat spelling ("WTS" reads "what is"): a
 /// term holding one would take the words of every question.
 const NOT_IN_NAMES: &[&str] = &[
-    "what", "how", "why", "who", "when", "where", "is", "are", "am", "i", "you", "your", "my",
-    "we", "can", "do", "does", "should",
+    "what", "how", "why", "who", "when", "where", "is", "are", "am", "you", "your", "my", "we",
+    "can", "do", "does", "should",
 ];
 
 /// A usable matching phrase: one the catalog accepts, of a sensible length.
 fn usable_phrase(text: &str, max_words: usize) -> bool {
     let words = text.split_whitespace().count();
-    // Read as the matcher reads it: chat spellings are expanded, so "WTS" is "what is".
+    let written: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let questioning = written
+        .iter()
+        .any(|word| NOT_IN_NAMES.contains(&word.as_str()));
+    // Read as the matcher reads it, chat spellings are expanded: "WTS" is "what is".
     let key = normalized_key(text);
-    let questioning = key.split(' ').any(|word| NOT_IN_NAMES.contains(&word));
-    // Commas, brackets and colons cut a message into clauses, so a name that holds one is a
-    // description ("Mental retardation, X-linked, syndromic 6 (formerly)"), not something typed.
-    let clause_marks = text.contains([',', '(', ')', '[', ']', ':', ';', '|', '?', '!', '"']);
+    let only_chat = key.split(' ').all(|word| NOT_IN_NAMES.contains(&word));
+    // A name with commas or a colon is still a name a member may type ("Agammaglobulinemia,
+    // non-Bruton type"); brackets and sentence marks make it a description.
+    let description_marks = text.contains(['(', ')', '[', ']', ';', '|', '?', '!', '"']);
     words > 0
         && !questioning
-        && !clause_marks
+        && !only_chat
+        && !description_marks
         && words <= max_words
         && !text.contains('{')
         && !text.contains('}')
-        && check_phrase(text, false).is_ok()
-        && !normalized_key(text).is_empty()
+        && check_term(text).is_ok()
+        && !key.is_empty()
+}
+
+/// A name without its bracketed parts, and those parts: "Chronic lymphocytic leukemia (CLL)"
+/// is named both "Chronic lymphocytic leukemia" and "CLL".
+fn bracketed_parts(name: &str) -> (String, Vec<String>) {
+    let mut outside = String::new();
+    let mut inside = Vec::new();
+    let mut rest = name;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|offset| open + offset) else {
+            break;
+        };
+        outside.push_str(&rest[..open]);
+        let part = rest[open + 1..close].trim();
+        if !part.is_empty() {
+            inside.push(part.to_string());
+        }
+        rest = &rest[close + 1..];
+    }
+    outside.push_str(rest);
+    let outside = outside.split_whitespace().collect::<Vec<_>>().join(" ");
+    (outside, inside)
 }
 
 fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile> {
@@ -676,13 +707,27 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     for (group_index, (_, docs)) in groups.iter().enumerate() {
         let mut terms = Vec::new();
         let mut term_keys: HashSet<String> = HashSet::new();
-        let mut candidates: Vec<String> = docs.iter().map(|doc| doc.focus.clone()).collect();
+        let mut candidates: Vec<String> = Vec::new();
+        let mut others: Vec<String> = Vec::new();
+        for focus in docs.iter().map(|doc| &doc.focus) {
+            let (outside, inside) = bracketed_parts(focus);
+            candidates.push(focus.clone());
+            candidates.push(outside);
+            // As the publisher writes it in its questions: "What causes Gum (Periodontal)
+            // Disease?".
+            if !inside.is_empty() {
+                candidates.push(focus.replace(['(', ')'], " "));
+            }
+            others.extend(inside);
+        }
         let mut names = candidates.clone();
-        names.extend(docs.iter().flat_map(|doc| doc.synonyms.iter().cloned()));
-        let mut others: Vec<String> = docs
-            .iter()
-            .flat_map(|doc| doc.synonyms.iter().cloned())
-            .collect();
+        for synonym in docs.iter().flat_map(|doc| &doc.synonyms) {
+            let (outside, inside) = bracketed_parts(synonym);
+            names.push(synonym.clone());
+            others.push(synonym.clone());
+            others.push(outside);
+            others.extend(inside);
+        }
         for doc in docs {
             for pair in &doc.pairs {
                 for name in &names {

@@ -8,6 +8,7 @@
 
 use super::fnv::FnvMap;
 use super::ids::{SubjectIndex, VocabId};
+use super::language::Language;
 use super::normalize::{normalize, Normalized};
 
 /// One distinct word of the catalog's terms.
@@ -140,8 +141,13 @@ fn edit_budget(len: usize) -> usize {
 
 impl TermIndex {
     /// Adds every spelling of `term` for `subject`.
-    pub(crate) fn add(&mut self, subject: SubjectIndex, term: &str) {
+    /// A name that reads as nothing but function words of `language` ("THES" folds to "the",
+    /// "WTS" reads "what is") is left out: it would name the subject in nearly every message.
+    pub(crate) fn add(&mut self, subject: SubjectIndex, term: &str, language: &Language) {
         let stems: Vec<String> = normalize(term).stems().map(str::to_string).collect();
+        if language.is_only_function_words(&stems) {
+            return;
+        }
         // A short name on its own (an abbreviation such as "ICI", a clipping such as "immuno")
         // is one typo away from too many ordinary words ("immune"): it must be spelled.
         if let [word] = stems.as_slice() {
@@ -258,10 +264,12 @@ impl TermIndex {
     }
 
     /// Finds every vocabulary word in the message: each word by its stem, and each two
-    /// neighbouring words as written together ("check point" -> "checkpoint").
+    /// neighbouring words as written together ("check point" -> "checkpoint"), unless one of
+    /// them is a function word of `language` ("are amyloidosis" is not "AA amyloidosis").
     pub(crate) fn find_hits(
         &self,
         normalized: &Normalized,
+        language: &Language,
         pair: &mut String,
         hits: &mut Vec<Hit>,
     ) {
@@ -286,13 +294,21 @@ impl TermIndex {
             pair.push_str(normalized.word(token));
             pair.push_str(normalized.stem(next));
             if pair.len() >= MIN_FUZZY_LEN {
+                let mut joinable = None;
                 self.lookup(pair, |vocab, quality| {
-                    hits.push(Hit {
-                        position,
-                        width: 2,
-                        vocab,
-                        quality,
-                    })
+                    // Asked only when the pair resembles a term, which is rare.
+                    let joinable = *joinable.get_or_insert_with(|| {
+                        !language.is_function_word(normalized.word(token))
+                            && !language.is_function_word(normalized.word(next))
+                    });
+                    if joinable {
+                        hits.push(Hit {
+                            position,
+                            width: 2,
+                            vocab,
+                            quality,
+                        })
+                    }
                 });
             }
         }

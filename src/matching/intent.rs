@@ -66,6 +66,10 @@ struct Clause<'a> {
     /// Where the subject's name ends in this clause, if it stands here.
     subject_end: Option<usize>,
     has_other: bool,
+    /// The clause's number in the message.
+    number: u16,
+    /// The position of its last word in the message.
+    last_token: usize,
 }
 
 /// What the clauses about one subject ask.
@@ -175,21 +179,33 @@ fn clauses<'a>(
     language: &Language,
 ) -> Vec<Clause<'a>> {
     let mut clauses: Vec<Clause> = Vec::new();
-    let mut current = None;
+    let mut current = 0;
     for (position, token) in normalized.tokens.iter().enumerate() {
-        if current != Some(token.clause) {
-            clauses.push(Clause {
-                slots: Vec::new(),
-                sentence: token.sentence,
-                question: normalized.is_question(token.sentence),
-                subject_end: None,
-                has_other: false,
-            });
-            current = Some(token.clause);
+        if clauses
+            .get(current)
+            .is_none_or(|c| c.number != token.clause)
+        {
+            // The words after a bracketed aside continue the clause before it.
+            match clauses.iter().rposition(|c| c.number == token.clause) {
+                Some(index) => current = index,
+                None => {
+                    clauses.push(Clause {
+                        slots: Vec::new(),
+                        sentence: token.sentence,
+                        question: normalized.is_question(token.sentence),
+                        subject_end: None,
+                        has_other: false,
+                        number: token.clause,
+                        last_token: position,
+                    });
+                    current = clauses.len() - 1;
+                }
+            }
         }
-        let Some(clause) = clauses.last_mut() else {
+        let Some(clause) = clauses.get_mut(current) else {
             continue;
         };
+        clause.last_token = position;
         let named = found
             .iter()
             .find(|m| m.start <= position && position < m.end);
@@ -213,13 +229,13 @@ fn clauses<'a>(
         }
         clause.slots.push(slot);
     }
-    let count = clauses.len();
-    for index in 0..count {
-        let last_of_sentence = clauses
-            .get(index + 1)
-            .is_none_or(|next| next.sentence != clauses[index].sentence);
-        if clauses[index].question && !last_of_sentence {
-            clauses[index].question = starts_question(&clauses[index]);
+    for index in 0..clauses.len() {
+        let clause = &clauses[index];
+        let last_of_sentence = !clauses
+            .iter()
+            .any(|other| other.sentence == clause.sentence && other.last_token > clause.last_token);
+        if clause.question && !last_of_sentence {
+            clauses[index].question = starts_question(clause);
         }
     }
     clauses
@@ -320,13 +336,29 @@ fn add_kinds(
             masked_until = masked_until.max(position + len);
         }
         if position >= from && position < until && position >= masked_until {
+            // The longest cue starting here wins and covers its words: "how many people" asks
+            // how common, not how many sessions; "reduce the risk" asks about prevention.
+            let mut longest = 0;
+            let mut here: Vec<KindId> = Vec::new();
             for (index, kind) in language.kinds().iter().enumerate() {
-                if phrase_at(slots, position, &kind.cues).is_some() {
-                    let kind = KindId::new(index);
-                    if !kinds.contains(&kind) {
-                        kinds.push(kind);
-                    }
+                let Some(len) = phrase_at(slots, position, &kind.cues) else {
+                    continue;
+                };
+                if len > longest {
+                    longest = len;
+                    here.clear();
                 }
+                if len == longest {
+                    here.push(KindId::new(index));
+                }
+            }
+            for kind in here {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+            if longest > 1 {
+                masked_until = masked_until.max(position + longest);
             }
         }
         position += 1;

@@ -103,6 +103,8 @@ pub enum PhraseError {
     TooLong(String),
     #[error("\"{0}\" is longer than {MAX_QUESTION_WORDS} words")]
     QuestionTooLong(String),
+    #[error("\"{0}\" is longer than {MAX_TERM_WORDS} words")]
+    TermTooLong(String),
 }
 
 /// Longest phrase, in words: phrases are short frames, and matching tries each at every word.
@@ -310,6 +312,33 @@ impl Language {
         &self.lists[list as usize]
     }
 
+    /// Whether a word only holds a sentence together ("the", "what", "of", "it"): a subject
+    /// named by such a word alone would be found in nearly every message.
+    pub fn is_function_word(&self, word: &str) -> bool {
+        const FUNCTION_LISTS: [List; 11] = [
+            List::What,
+            List::AfterWhat,
+            List::AfterWhatName,
+            List::How,
+            List::HowMechanism,
+            List::HowPersonal,
+            List::Relation,
+            List::QuestionStarts,
+            List::Filler,
+            List::Pronouns,
+            List::Possessives,
+        ];
+        let membership = self.membership(word, word);
+        FUNCTION_LISTS.iter().any(|&list| membership.contains(list))
+    }
+
+    /// Whether a name read as `words` holds nothing but function words ("the", "what is").
+    pub fn is_only_function_words<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        words
+            .iter()
+            .all(|word| self.is_function_word(word.as_ref()))
+    }
+
     /// The lists a word (as written or singular) is a one-word entry of.
     pub fn membership(&self, word: &str, stem: &str) -> Membership {
         let of = |key: &str| self.memberships.get(key).copied().unwrap_or_default();
@@ -326,6 +355,27 @@ pub fn check_phrase(text: &str, with_subject: bool) -> Result<(), PhraseError> {
     let parsed = parse_phrase(text)?;
     if !with_subject && parsed.contains(&Element::Subject) {
         return Err(PhraseError::SubjectNotAllowed(text.to_string()));
+    }
+    Ok(())
+}
+
+/// Most words of a subject's name. Names of rare conditions run long ("adult-onset
+/// leukoencephalopathy with axonal spheroids and pigmented glia"); a name is looked up by its
+/// first word only, so its length costs nothing per message.
+pub const MAX_TERM_WORDS: usize = 16;
+
+/// Whether `text` can name a subject: it has words, at most [`MAX_TERM_WORDS`], and no
+/// `{subject}`.
+pub fn check_term(text: &str) -> Result<(), PhraseError> {
+    if text.contains(SUBJECT_PLACEHOLDER) {
+        return Err(PhraseError::SubjectNotAllowed(text.to_string()));
+    }
+    let words = normalize(text).words().count();
+    if words == 0 {
+        return Err(PhraseError::Empty(text.to_string()));
+    }
+    if words > MAX_TERM_WORDS {
+        return Err(PhraseError::TermTooLong(text.to_string()));
     }
     Ok(())
 }

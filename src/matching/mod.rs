@@ -214,7 +214,7 @@ impl Matcher {
             .map(|(index, spec)| {
                 let subject = SubjectIndex::new(index);
                 for term in spec.terms {
-                    terms.add(subject, term);
+                    terms.add(subject, term, &language);
                 }
                 SubjectEntry {
                     ancestors: ancestors(subjects, index),
@@ -289,7 +289,7 @@ impl Matcher {
         if normalized.is_empty() {
             return Assessment::nothing();
         }
-        self.terms.find_hits(normalized, pair, hits);
+        self.terms.find_hits(normalized, &self.language, pair, hits);
         if hits.is_empty() {
             return Assessment::nothing();
         }

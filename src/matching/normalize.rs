@@ -25,7 +25,9 @@ pub struct Token {
     pub sentence: u16,
     /// Which clause of the message the word is in: sentences are further cut at commas, colons,
     /// dashes between spaces, arrows and brackets, so that an aside ("dad's a candidate
-    /// apparently") is read apart from the question next to it. Counted over the whole message.
+    /// apparently") is read apart from the question next to it. Numbered over the whole
+    /// message; the words after a bracketed aside continue the clause it interrupted ("what
+    /// research (or trials) is being done" is one clause with an aside).
     pub clause: u16,
     /// Whether the word stands inside double quotes: quoted words are named, not said
     /// ("someone asked \"what is CAR-T\"").
@@ -120,7 +122,18 @@ impl Normalized {
 struct Place {
     sentence: u16,
     clause: u16,
+    /// The highest clause number given so far.
+    last_clause: u16,
+    /// The clause an open bracket interrupted.
+    interrupted: Option<u16>,
     quoted: bool,
+}
+
+impl Place {
+    fn next_clause(&mut self) {
+        self.last_clause = self.last_clause.saturating_add(1);
+        self.clause = self.last_clause;
+    }
 }
 
 /// Normalises a message for matching.
@@ -248,13 +261,22 @@ impl WordReader<'_> {
                 }
             }
             place.sentence = place.sentence.saturating_add(1);
-            place.clause = place.clause.saturating_add(1);
-        } else if matches!(
-            c,
-            ',' | ':' | '—' | '–' | '←' | '→' | '(' | ')' | '|' | '•' | '…'
-        ) || (c == '-' && self.after_space)
+            place.interrupted = None;
+            place.next_clause();
+        } else if c == '(' {
+            if place.interrupted.is_none() {
+                place.interrupted = Some(place.clause);
+            }
+            place.next_clause();
+        } else if c == ')' {
+            match place.interrupted.take() {
+                Some(clause) => place.clause = clause,
+                None => place.next_clause(),
+            }
+        } else if matches!(c, ',' | ':' | '—' | '–' | '←' | '→' | '|' | '•' | '…')
+            || (c == '-' && self.after_space)
         {
-            place.clause = place.clause.saturating_add(1);
+            place.next_clause();
         }
         self.after_space = c.is_whitespace();
     }
