@@ -33,3 +33,4 @@ pub mod reply;
 pub mod safety;
 pub mod toml_words;
 pub mod watch;
+mod word_table;

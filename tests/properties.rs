@@ -795,3 +795,217 @@ proptest! {
         prop_assert!(reply.topic().is_none_or(|id| shipped().find(id).is_some()));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The first looks
+
+/// Chat around the catalog's terms and the safety router's words: pieces split, joined,
+/// capitalised, contracted, possessive, plural or misspelled, next to markup and emoji.
+#[rustfmt::skip]
+const NEAR_MISSES: &[&str] = &[
+    "immunotherapy", "Immunotherapy", "IMMUNOTHERAPIES", "imunotherapy", "immunothearpy",
+    "immuno", "immuno-therapy", "immuno therapy", "immune", "therapy", "therapies",
+    "checkpoint", "check point", "checkpoints", "chekpoint", "inhibitor", "inhibitors",
+    "checkpointinhibitor", "mono clonal", "anti body", "antibod ies", "check pointinhibitor",
+    "vacc ine", "can cer", "monoclonal anti bodies", "car", "CAR-T", "car t", "cart", "carts", "cell", "cells",
+    "monoclonal", "monoclonals", "antibody", "antibodies", "mab", "mabs", "mAbs", "ici", "icis",
+    "cancer", "canser", "vaccine", "vaxx", "for", "against", "tumour", "tumor's", "doesn't",
+    "don't", "can't", "won't", "it's", "what's", "immunotherapy's", "car't", "n't", "'s",
+    "\u{2019}", "\u{2018}", "'", "`", "whats", "wat", "pls", "u", "r", "im", "dont", "cant",
+    "i", "am", "have", "will", "would", "not", "is", "are", " ", "  ", "\n", ".", "?", ",", "-",
+    "(", ")", "\"", "<@1>", "<#2>", "<:x:3>", "https://x.example", "www.x.example",
+    "```code```", "😂", "❤️", "👍", "🏳️‍🌈", "\u{200B}", "\u{200D}", "\u{FE0F}", "é", "ｗｈａｔ",
+    "İ", "ß", "ʼ", "1", "39.5", "104", "2019", "mg", "kill", "myself", "can't breathe",
+    "chest pain", "chest", "pain", "overdose", "od", "suicidal", "die", "want to die", "fever",
+    "temperature", "husband's", "mom's", "pills", "all my pills", "should i", "stop", "taking",
+    "keytruda", "dose", "help", "right now", "lol", "💀", "haha", "years ago", "seizure",
+    "bleeding", "not breathing",
+];
+
+/// Messages made mostly of [`NEAR_MISSES`], glued with spaces or without, and any message.
+fn near_miss_message() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        4 => select(NEAR_MISSES).prop_map(str::to_string),
+        1 => select(FRAGMENTS).prop_map(str::to_string),
+        1 => any::<char>().prop_map(String::from),
+    ];
+    prop_oneof![
+        2 => prop::collection::vec(piece.clone(), 0..12).prop_map(|pieces| pieces.join(" ")),
+        2 => prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat()),
+        1 => message(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The safety router's first look ends a message only when running every rule on it
+    /// finds nothing, so the router flags every message exactly as it would without it.
+    #[test]
+    fn the_routers_first_look_never_hides_a_signal(text in near_miss_message()) {
+        let router = &shipped().safety().router;
+        let full = router.assess_in_full(&text);
+        if !router.may_signal(&text) {
+            prop_assert_eq!(full, None, "{:?}", text);
+        }
+        prop_assert_eq!(router.assess(&text), full, "{:?}", text);
+    }
+}
+
+/// Patterns, and word classes by name.
+type PatternsAndClasses = (Vec<String>, std::collections::BTreeMap<String, Vec<String>>);
+
+/// The safety language's patterns, and its word classes by name, as the shipped file has them.
+fn safety_patterns() -> &'static PatternsAndClasses {
+    static PATTERNS: OnceLock<PatternsAndClasses> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let text = fs::read_to_string(responses_dir().join("safety-language.toml")).unwrap();
+        let file: toml::Value = toml::from_str(&text).unwrap();
+        let strings = |value: &toml::Value| -> Vec<String> {
+            value
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut patterns = Vec::new();
+        for table in ["sets"] {
+            for list in file[table].as_table().unwrap().values() {
+                patterns.extend(strings(list));
+            }
+        }
+        for kind in ["crisis", "advice"] {
+            for rule in file[kind].as_array().unwrap() {
+                patterns.extend(rule.get("patterns").map(strings).unwrap_or_default());
+            }
+        }
+        let classes = file["words"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(name, list)| (name.clone(), strings(list)))
+            .collect();
+        (patterns, classes)
+    })
+}
+
+/// One message a pattern of the safety language describes: an alternative taken in each group,
+/// each optional part kept or left out, gaps filled, classes replaced by one of their words
+/// (the choices drawn from `seed`).
+fn pattern_instance(pattern: &str, seed: u64) -> String {
+    struct Draw(u64);
+    impl Draw {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize % n.max(1)
+        }
+    }
+    /// Writes the alternatives starting at `at` (up to a `)` or the end); returns where they end.
+    fn alternatives(chars: &[char], mut at: usize, draw: &mut Draw, out: &mut String) -> usize {
+        let mut options: Vec<String> = Vec::new();
+        let mut current = String::new();
+        while at < chars.len() {
+            match chars[at] {
+                ')' => break,
+                '|' => options.push(std::mem::take(&mut current)),
+                '(' => {
+                    let mut inner = String::new();
+                    at = alternatives(chars, at + 1, draw, &mut inner);
+                    if chars.get(at + 1) == Some(&'?') && draw.below(2) == 0 {
+                        inner.clear();
+                    }
+                    current.push(' ');
+                    current.push_str(&inner);
+                    current.push(' ');
+                }
+                '?' => {
+                    // After a word: drop the word before it, now and then.
+                    if draw.below(2) == 0 {
+                        let kept = current
+                            .trim_end()
+                            .rsplit_once(' ')
+                            .map_or("", |(head, _)| head);
+                        current = format!("{kept} ");
+                    }
+                }
+                '*' => {
+                    let mut width = 0;
+                    while let Some(digit) = chars.get(at + 1).and_then(|c| c.to_digit(10)) {
+                        width = width * 10 + digit as usize;
+                        at += 1;
+                    }
+                    for _ in 0..draw.below(width.max(3) + 1) {
+                        current.push_str(" so ");
+                    }
+                }
+                '@' => {
+                    let mut name = String::new();
+                    while let Some(&c) = chars
+                        .get(at + 1)
+                        .filter(|c| c.is_alphanumeric() || **c == '_' || **c == '-')
+                    {
+                        name.push(c);
+                        at += 1;
+                    }
+                    let words = &safety_patterns().1[&name];
+                    current.push(' ');
+                    current.push_str(&words[draw.below(words.len())]);
+                    current.push(' ');
+                }
+                '<' => {
+                    let end = chars[at..]
+                        .iter()
+                        .position(|&c| c == '>')
+                        .map_or(chars.len(), |e| at + e);
+                    let name: String = chars[at + 1..end].iter().collect();
+                    current.push_str(match name.as_str() {
+                        "temp" => " 39.6 ",
+                        "year" => " 2019 ",
+                        _ => [" 3 ", " 40 ", " 1999 "][draw.below(3)],
+                    });
+                    at = end;
+                }
+                '$' => current.push_str(". "),
+                c => current.push(c),
+            }
+            at += 1;
+        }
+        options.push(current);
+        out.push_str(&options[draw.below(options.len())]);
+        at
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    alternatives(&chars, 0, &mut Draw(seed), &mut out);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Messages that the safety language's own patterns describe, alone or next to chat, are
+    /// flagged the same with the router's first look as without it.
+    #[test]
+    fn the_routers_first_look_never_hides_what_its_patterns_describe(
+        pattern in select(safety_patterns().0.clone()),
+        seed in any::<u64>(),
+        before in near_miss_message(),
+        after in select(&["", ".", " lol", " right now", " on keytruda", " years ago", "?"][..]),
+    ) {
+        let router = &shipped().safety().router;
+        let instance = pattern_instance(&pattern, seed);
+        for text in [instance.clone(), format!("{before} {instance}{after}"), instance.to_uppercase()] {
+            let full = router.assess_in_full(&text);
+            if !router.may_signal(&text) {
+                prop_assert_eq!(full, None, "{:?}", text);
+            }
+            prop_assert_eq!(router.assess(&text), full, "{:?}", text);
+        }
+    }
+}

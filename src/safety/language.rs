@@ -12,11 +12,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{Classes, Pattern};
+use super::screen::{Bits, Reading, Screen};
 use super::text::{self, Mode, Vocabulary, WordId, BREAK, FIRST_WORD, UNKNOWN};
 use super::Safety;
 use crate::catalog::Problem;
 
-/// Most patterns one file may hold; the router keeps a fixed bitset of them per message.
+/// Most patterns one file may hold; the router keeps fixed bitsets of them per message.
 pub const MAX_PATTERNS: usize = 2_048;
 /// Most word classes (`[words]`); a word's classes are one 128-bit mask.
 pub const MAX_CLASSES: usize = 128;
@@ -82,91 +83,109 @@ pub struct Router {
     /// By word id: the classes the word belongs to.
     class_masks: Vec<u128>,
     patterns: Vec<Pattern>,
-    /// By word id: the patterns that can only match a message holding that word.
-    wakers: Vec<Vec<u16>>,
-    /// By word id: whether the word wakes a pattern that can start a rule. A message with no
-    /// such word signals nothing, whatever else it holds: the common path stops there.
-    triggers: Vec<bool>,
+    /// The first look at a message: whether any rule may fire on it. Nearly every message
+    /// stops there.
+    screen: Screen,
     sets: Vec<Range<usize>>,
     /// Crisis rules first: a crisis outranks a request for advice.
     rules: Vec<Rule>,
 }
 
-const BITSET_WORDS: usize = MAX_PATTERNS / 64;
-
-struct Bits([u64; BITSET_WORDS]);
-
-impl Bits {
-    fn get(&self, index: usize) -> bool {
-        self.0[index / 64] & (1 << (index % 64)) != 0
-    }
-
-    fn set(&mut self, index: usize) {
-        self.0[index / 64] |= 1 << (index % 64);
-    }
-}
-
 impl Router {
-    /// What the message signals, if anything. Cheap when nothing in the message can start a
-    /// pattern (the common case): one read of the text and one table look-up per word.
+    /// What the message signals, if anything. Cheap when no pattern can match its words (the
+    /// common case): one read of the text, one look-up per word, no pattern run.
     pub fn assess(&self, message: &str) -> Option<Finding<'_>> {
-        /// Words kept on the stack; a longer message is read a second time into the heap.
-        const STACK_WORDS: usize = 256;
-        let mut woken = Bits([0; BITSET_WORDS]);
-        let mut triggered = false;
-        let mut stack = [0 as WordId; STACK_WORDS];
-        let mut count = 0;
-        text::scan(message, Mode::Read(&self.vocabulary), |id| {
-            let index = usize::from(id);
-            if self.triggers.get(index).copied().unwrap_or(false) {
-                triggered = true;
+        self.assess_with(message, true)
+    }
+
+    /// [`Router::assess`] the slow way: no first look, every pattern of every rule run. The
+    /// reference that tests hold the fast way to.
+    #[doc(hidden)]
+    pub fn assess_in_full(&self, message: &str) -> Option<Finding<'_>> {
+        self.assess_with(message, false)
+    }
+
+    /// Whether a rule may fire on the message, judged from its words alone (see `screen.rs`).
+    /// When not, [`Router::assess`] finds nothing; it may say yes needlessly.
+    pub fn may_signal(&self, message: &str) -> bool {
+        let mut reading = Reading::new();
+        self.screen
+            .read(&self.vocabulary, &self.class_masks, message, &mut reading);
+        let mut heap = Vec::new();
+        let words = self.words(message, &reading, &mut heap);
+        self.may_fire(&self.screen.candidates(words, &reading))
+    }
+
+    /// The word ids of `reading`, read again into `heap` when the message was too long to keep.
+    fn words<'a>(
+        &self,
+        message: &str,
+        reading: &'a Reading,
+        heap: &'a mut Vec<WordId>,
+    ) -> &'a [WordId] {
+        match reading.words() {
+            Some(words) => words,
+            None => {
+                text::scan(message, Mode::Read(&self.vocabulary), |id| heap.push(id));
+                heap
             }
-            if let Some(patterns) = self.wakers.get(index) {
-                patterns.iter().for_each(|&p| woken.set(usize::from(p)));
-            }
-            if let Some(slot) = stack.get_mut(count) {
-                *slot = id;
-            }
-            count += 1;
-        });
-        if !triggered {
+        }
+    }
+
+    /// Whether a rule may fire when only `candidates` can match: one of its own patterns and
+    /// one of each set it requires are candidates.
+    fn may_fire(&self, candidates: &Bits) -> bool {
+        !candidates.is_empty() && self.rules.iter().any(|rule| self.armed(rule, candidates))
+    }
+
+    fn armed(&self, rule: &Rule, candidates: &Bits) -> bool {
+        rule.patterns.iter().any(|range| candidates.any_in(range))
+            && rule
+                .with
+                .iter()
+                .all(|&set| candidates.any_in(&self.sets[set]))
+    }
+
+    /// Runs the rules, crises first. With `screened`, only the candidates of the first look
+    /// (`screen.rs`) are run, and rules none of whose patterns are candidates are passed over.
+    fn assess_with(&self, message: &str, screened: bool) -> Option<Finding<'_>> {
+        let mut reading = Reading::new();
+        self.screen
+            .read(&self.vocabulary, &self.class_masks, message, &mut reading);
+        let mut heap = Vec::new();
+        let words = self.words(message, &reading, &mut heap);
+        let candidates = screened.then(|| self.screen.candidates(words, &reading));
+        if candidates.as_ref().is_some_and(|c| !self.may_fire(c)) {
             return None;
         }
-        let heap;
-        let words: &[WordId] = if count <= STACK_WORDS {
-            &stack[..count]
-        } else {
-            let mut all = Vec::with_capacity(count);
-            text::scan(message, Mode::Read(&self.vocabulary), |id| all.push(id));
-            heap = all;
-            &heap
-        };
-        let mut done = Bits([0; BITSET_WORDS]);
-        let mut hit = Bits([0; BITSET_WORDS]);
-        let mut matches = |pattern: usize| {
-            if !woken.get(pattern) {
-                return false;
-            }
-            if !done.get(pattern) {
-                done.set(pattern);
-                if self.patterns[pattern].matches(words, |id| self.class_of(id)) {
-                    hit.set(pattern);
+        let class_of = |id: WordId| self.class_of(id);
+        let may_match = |index: usize| candidates.as_ref().is_none_or(|c| c.get(index));
+        let mut done = Bits::new();
+        let mut hit = Bits::new();
+        let mut matches = |index: usize| {
+            if !done.get(index) {
+                done.set(index);
+                if may_match(index) && self.patterns[index].matches(words, class_of) {
+                    hit.set(index);
                 }
             }
-            hit.get(pattern)
+            hit.get(index)
         };
         let any_in = |ranges: &[Range<usize>], sentence: &[WordId]| {
-            ranges
-                .iter()
-                .flat_map(Clone::clone)
-                .any(|p| woken.get(p) && self.patterns[p].matches(sentence, |id| self.class_of(id)))
+            ranges.iter().any(|range| {
+                range.clone().any(|index| {
+                    may_match(index) && self.patterns[index].matches(sentence, class_of)
+                })
+            })
         };
         for rule in &self.rules {
+            if candidates.as_ref().is_some_and(|c| !self.armed(rule, c)) {
+                continue;
+            }
             let primary = if rule.unless_in_sentence.is_empty() {
                 rule.patterns
                     .iter()
-                    .flat_map(Clone::clone)
-                    .any(&mut matches)
+                    .any(|range| range.clone().any(&mut matches))
             } else {
                 words.split(|&id| id == BREAK).any(|sentence| {
                     any_in(&rule.patterns, sentence)
@@ -447,22 +466,12 @@ pub fn build(display: &str, text: &str) -> Result<Router, Vec<Problem>> {
         list.sort_unstable();
         list.dedup();
     }
-    let mut primary = vec![false; patterns.len()];
-    for rule in &rules {
-        for range in &rule.patterns {
-            primary[range.clone()].iter_mut().for_each(|p| *p = true);
-        }
-    }
-    let triggers = wakers
-        .iter()
-        .map(|list| list.iter().any(|&p| primary[usize::from(p)]))
-        .collect();
+    let screen = Screen::new(&wakers, &patterns);
     Ok(Router {
         vocabulary,
         class_masks,
         patterns,
-        wakers,
-        triggers,
+        screen,
         sets,
         rules,
     })

@@ -13,6 +13,7 @@
 mod language;
 mod notices;
 mod pattern;
+mod screen;
 mod text;
 
 pub use language::{Finding, Router, MAX_CLASSES, MAX_PATTERNS};

@@ -65,6 +65,55 @@ pub(crate) struct Pattern {
     pub anchors: Vec<WordId>,
     /// Classes that anchor the pattern the same way.
     pub anchor_classes: Vec<u8>,
+    /// What any match must contain, one need per word it cannot do without.
+    needs: Vec<Need>,
+}
+
+/// Word ids as a small bit filter: it may hold an id by accident, never miss one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct IdFilter([u64; 4]);
+
+impl IdFilter {
+    fn add(&mut self, id: WordId) {
+        let bit = (u32::from(id).wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        self.0[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn meets(&self, other: &IdFilter) -> bool {
+        self.0.iter().zip(other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// One word a match cannot do without: any of some word ids (as a filter), or a word of any
+/// of some classes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Need {
+    ids: IdFilter,
+    classes: u128,
+    /// How common the need's words are (as in [`anchor`]): rare needs are checked first.
+    cost: usize,
+}
+
+impl Need {
+    /// Whether a message holding `present` may meet the need.
+    pub(crate) fn met_by(&self, present: &Present) -> bool {
+        self.classes & present.classes != 0 || self.ids.meets(&present.ids)
+    }
+}
+
+/// What a message holds, for [`Need::met_by`]: the classes of its words, and its word
+/// ids as a filter.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Present {
+    classes: u128,
+    ids: IdFilter,
+}
+
+impl Present {
+    pub(crate) fn add(&mut self, id: WordId, classes: u128) {
+        self.classes |= classes;
+        self.ids.add(id);
+    }
 }
 
 impl Pattern {
@@ -95,6 +144,9 @@ impl Pattern {
         if shape.nullable {
             return Err("the pattern can match no words at all; give it a required word".into());
         }
+        let mut needs = Vec::new();
+        collect_needs(&node, common, classes, &mut needs);
+        needs.sort_by_key(|need| need.cost);
         let (anchors, anchor_classes) =
             match anchor(&node, common, classes) {
                 Some((_, words, classes)) => (words, classes),
@@ -112,7 +164,14 @@ impl Pattern {
             at_end,
             anchors,
             anchor_classes,
+            needs,
         })
+    }
+
+    /// What any match must contain, rarest first: a message lacking one of these cannot hold a
+    /// match. Checking them is cheap next to [`Pattern::matches`].
+    pub(crate) fn needs(&self) -> &[Need] {
+        &self.needs
     }
 
     /// Whether the pattern matches somewhere in `words` without crossing a sentence end.
@@ -374,6 +433,27 @@ fn atom_of(id: WordId) -> Node {
     }
 }
 
+/// What a word costs as an anchor: a common word wakes a pattern on most messages.
+const COMMON_COST: usize = 1_000;
+/// What a number costs as an anchor.
+const NUMBER_COST: usize = 2;
+
+fn word_cost(id: WordId, common: &[WordId]) -> usize {
+    if common.contains(&id) {
+        COMMON_COST
+    } else {
+        1
+    }
+}
+
+fn class_cost(class: u8, classes: &Classes<'_>) -> usize {
+    if classes.common[usize::from(class)] {
+        COMMON_COST
+    } else {
+        2
+    }
+}
+
 /// The cheapest set of words (or classes) that every match must contain, with its cost:
 /// distinctive words cost 1, common words (and classes holding one) cost many.
 fn anchor(
@@ -381,25 +461,16 @@ fn anchor(
     common: &[WordId],
     classes: &Classes<'_>,
 ) -> Option<(usize, Vec<WordId>, Vec<u8>)> {
-    const COMMON_COST: usize = 1_000;
     match node {
-        Node::Atom(Accept::Word(id)) => Some((
-            if common.contains(id) { COMMON_COST } else { 1 },
-            vec![*id],
-            Vec::new(),
-        )),
-        Node::Atom(Accept::Class(class)) => Some((
-            if classes.common[usize::from(*class)] {
-                COMMON_COST
-            } else {
-                2
-            },
-            Vec::new(),
-            vec![*class],
-        )),
-        Node::Atom(Accept::Number) => Some((2, vec![NUMBER, TEMPERATURE, YEAR], Vec::new())),
-        Node::Atom(Accept::Temperature) => Some((2, vec![TEMPERATURE], Vec::new())),
-        Node::Atom(Accept::Year) => Some((2, vec![YEAR], Vec::new())),
+        Node::Atom(Accept::Word(id)) => Some((word_cost(*id, common), vec![*id], Vec::new())),
+        Node::Atom(Accept::Class(class)) => {
+            Some((class_cost(*class, classes), Vec::new(), vec![*class]))
+        }
+        Node::Atom(Accept::Number) => {
+            Some((NUMBER_COST, vec![NUMBER, TEMPERATURE, YEAR], Vec::new()))
+        }
+        Node::Atom(Accept::Temperature) => Some((NUMBER_COST, vec![TEMPERATURE], Vec::new())),
+        Node::Atom(Accept::Year) => Some((NUMBER_COST, vec![YEAR], Vec::new())),
         Node::Atom(Accept::Any) | Node::Opt(_) => None,
         Node::Seq(items) => items
             .iter()
@@ -415,6 +486,57 @@ fn anchor(
                 all.2.extend(classes);
             }
             (all.0 < COMMON_COST).then_some(all)
+        }
+    }
+}
+
+/// The needs of `node` (see [`Pattern::needs`]): a sequence needs what each of its required
+/// items needs; anything else needs one word of [`need_of`].
+fn collect_needs(node: &Node, common: &[WordId], classes: &Classes<'_>, needs: &mut Vec<Need>) {
+    match node {
+        Node::Seq(items) => items
+            .iter()
+            .for_each(|item| collect_needs(item, common, classes, needs)),
+        other => needs.extend(need_of(other, common, classes)),
+    }
+}
+
+/// One need every match of `node` meets, if there is one: an optional part or a gap needs
+/// nothing; an alternative needs one word of the need of each of its options.
+fn need_of(node: &Node, common: &[WordId], classes: &Classes<'_>) -> Option<Need> {
+    match node {
+        Node::Atom(accept) => {
+            let mut need = Need::default();
+            let (ids, cost): (&[WordId], usize) = match accept {
+                Accept::Word(id) => (std::slice::from_ref(id), word_cost(*id, common)),
+                Accept::Class(class) => {
+                    need.classes = 1u128 << class;
+                    (&[], class_cost(*class, classes))
+                }
+                Accept::Number => (&[NUMBER, TEMPERATURE, YEAR], NUMBER_COST),
+                Accept::Temperature => (&[TEMPERATURE], NUMBER_COST),
+                Accept::Year => (&[YEAR], NUMBER_COST),
+                Accept::Any => return None,
+            };
+            ids.iter().for_each(|&id| need.ids.add(id));
+            need.cost = cost;
+            Some(need)
+        }
+        Node::Opt(_) => None,
+        Node::Seq(items) => items.iter().find_map(|item| need_of(item, common, classes)),
+        Node::Alt(options) => {
+            let mut all = Need::default();
+            for option in options {
+                let need = need_of(option, common, classes)?;
+                all.ids
+                    .0
+                    .iter_mut()
+                    .zip(need.ids.0)
+                    .for_each(|(a, b)| *a |= b);
+                all.classes |= need.classes;
+                all.cost += need.cost;
+            }
+            Some(all)
         }
     }
 }

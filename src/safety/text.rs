@@ -6,8 +6,7 @@
 //! It never allocates per word and reads at most [`MAX_SCANNED_BYTES`] of a message, so its cost
 //! is linear in a bounded input. It never decides anything.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::word_table::WordTable;
 
 /// Only this many bytes of a message are read. Discord messages are at most 2,000 characters,
 /// so a real message is read whole; a paste of anything larger is cut, not refused.
@@ -35,47 +34,8 @@ pub const FIRST_WORD: WordId = 5;
 /// Most words one vocabulary may hold (ids are 16 bits).
 pub const MAX_VOCABULARY: usize = 60_000;
 
-/// A cheap, fixed hash for short words (FxHash's mixing step); the default SipHash would cost
-/// more than the rest of reading a message.
-#[derive(Default)]
-pub struct WordHasher(u64);
-
-impl WordHasher {
-    fn mix(&mut self, value: u64) {
-        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Eight bytes at a time: most words take one or two steps.
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.mix(value as u64);
-    }
-}
-
-type WordMap<V> = HashMap<Box<[u8]>, V, BuildHasherDefault<WordHasher>>;
-
 /// What a written word stands for: one id, or the words of a chat spelling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Entry {
     ids: [WordId; 4],
     len: u8,
@@ -97,7 +57,7 @@ impl Entry {
 /// The words the language file knows, and its chat spellings.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    entries: WordMap<Entry>,
+    entries: WordTable<Entry>,
     words: Vec<Box<str>>,
 }
 
@@ -138,7 +98,7 @@ impl Vocabulary {
         }
         let id = WordId::try_from(self.words.len()).ok()? + FIRST_WORD;
         self.words.push(word.into());
-        self.entries.insert(word.as_bytes().into(), Entry::one(id));
+        self.entries.insert(word.as_bytes(), Entry::one(id));
         Some(id)
     }
 
@@ -152,14 +112,51 @@ impl Vocabulary {
             len: ids.len() as u8,
         };
         entry.ids[..ids.len()].copy_from_slice(ids);
-        self.entries.insert(written.as_bytes().into(), entry);
+        self.entries.insert(written.as_bytes(), entry);
         true
     }
 
     pub(crate) fn lookup(&self, word: &[u8]) -> Option<Entry> {
-        self.entries.get(word).copied()
+        self.entries.get(word)
+    }
+
+    /// Emits the ids `word` reads as: its own entry, else its owner's when it is a possessive
+    /// ("husband's" -> "husband"), else [`UNKNOWN`].
+    #[inline]
+    fn read(&self, word: &[u8], emit: &mut impl FnMut(WordId)) {
+        let entry = self.lookup(word).or_else(|| {
+            word.strip_suffix(b"'s")
+                .and_then(|owner| self.lookup(owner))
+        });
+        match entry {
+            Some(entry) => entry.ids().iter().for_each(|&id| emit(id)),
+            None => emit(UNKNOWN),
+        }
     }
 }
+
+/// What an ASCII byte is, for reading runs of letters and digits a byte at a time.
+const ALNUM: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if b.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if b.is_ascii_uppercase() {
+            ALNUM | UPPER
+        } else if b.is_ascii_lowercase() {
+            ALNUM
+        } else {
+            0
+        };
+        byte += 1;
+    }
+    table
+};
 
 /// Where a word's letters are collected while reading, so that reading allocates nothing.
 struct WordBuffer {
@@ -191,6 +188,23 @@ impl WordBuffer {
         self.len += 1;
         if !(byte.is_ascii_digit() || byte == b'.') {
             self.numeric = false;
+        }
+    }
+
+    /// ASCII letters and digits, lowercased on the way in: as [`WordBuffer::push_ascii`] for
+    /// each, at once.
+    fn push_ascii_run(&mut self, run: &[u8]) {
+        let room = MAX_WORD_BYTES - self.len;
+        let fits = &run[..run.len().min(room)];
+        for (slot, byte) in self.bytes[self.len..].iter_mut().zip(fits) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        self.len += fits.len();
+        if self.numeric && !fits.iter().all(u8::is_ascii_digit) {
+            self.numeric = false;
+        }
+        if run.len() > room {
+            self.overflow = true;
         }
     }
 
@@ -279,48 +293,82 @@ fn is_modifier(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{2060}'..='\u{2064}' | '\u{0300}'..='\u{036F}')
 }
 
-/// Emits word ids, folding consecutive sentence ends into one.
-struct Out<F: FnMut(WordId)> {
+/// What reading a message hands on: each word as read, and the tokens that have fixed ids.
+/// Resolving words to ids ([`scan`]) and the router's first look (`screen.rs`) read a message
+/// the same way because both go through [`read`].
+pub(crate) trait Words {
+    /// A word: lowercase, apostrophes only inside it, not a number; or one emoji or symbol.
+    fn word(&mut self, word: &[u8]);
+    /// A token with a fixed id: a sentence end, a kind of number, an over-long word.
+    fn fixed(&mut self, id: WordId);
+}
+
+/// Resolves words to ids and emits them, folding consecutive sentence ends into one.
+struct Out<'a, F: FnMut(WordId)> {
+    mode: Mode<'a>,
     emit: F,
     last_was_break: bool,
 }
 
-impl<F: FnMut(WordId)> Out<F> {
-    fn id(&mut self, id: WordId) {
-        let is_break = id == BREAK;
-        if is_break && self.last_was_break {
-            return;
+impl<F: FnMut(WordId)> Words for Out<'_, F> {
+    fn word(&mut self, word: &[u8]) {
+        // A word reads as at least one id, and never as a sentence end.
+        self.last_was_break = false;
+        match &mut self.mode {
+            Mode::Read(vocabulary) => vocabulary.read(word, &mut self.emit),
+            mode => mode.resolve(word, &mut self.emit),
         }
-        self.last_was_break = is_break;
-        (self.emit)(id);
     }
 
-    fn flush(&mut self, word: &mut WordBuffer, mode: &mut Mode<'_>) {
-        if word.is_empty() {
-            return;
+    fn fixed(&mut self, id: WordId) {
+        let is_break = id == BREAK;
+        if !(is_break && self.last_was_break) {
+            self.last_was_break = is_break;
+            (self.emit)(id);
         }
-        // Apostrophes that open or close a word are quotes.
-        let mut slice = &word.bytes[..word.len];
-        while let [b'\'', rest @ ..] = slice {
-            slice = rest;
-        }
-        while let [rest @ .., b'\''] = slice {
-            slice = rest;
-        }
-        if word.overflow {
-            self.id(UNKNOWN);
-        } else if word.numeric && !slice.is_empty() {
-            self.id(number_kind(slice));
-        } else if !slice.is_empty() {
-            mode.resolve(slice, &mut |id| self.id(id));
-        }
-        word.clear();
     }
+}
+
+/// Ends the word being read, if any, and hands it on.
+fn flush(word: &mut WordBuffer, words: &mut impl Words) {
+    if word.is_empty() {
+        return;
+    }
+    // Apostrophes that open or close a word are quotes.
+    let mut slice = &word.bytes[..word.len];
+    while let [b'\'', rest @ ..] = slice {
+        slice = rest;
+    }
+    while let [rest @ .., b'\''] = slice {
+        slice = rest;
+    }
+    if word.overflow {
+        words.fixed(UNKNOWN);
+    } else if word.numeric && !slice.is_empty() {
+        words.fixed(number_kind(slice));
+    } else if !slice.is_empty() {
+        words.word(slice);
+    }
+    word.clear();
 }
 
 /// Reads `text` (at most [`MAX_SCANNED_BYTES`] of it) and calls `emit` once per word id, in
 /// order. Consecutive sentence ends are emitted once.
-pub(crate) fn scan(text: &str, mut mode: Mode<'_>, emit: impl FnMut(WordId)) {
+pub(crate) fn scan(text: &str, mode: Mode<'_>, emit: impl FnMut(WordId)) {
+    read(
+        text,
+        &mut Out {
+            mode,
+            emit,
+            last_was_break: true,
+        },
+    );
+}
+
+/// Reads `text` (at most [`MAX_SCANNED_BYTES`] of it) into `words`: the one definition of how
+/// the router splits a message into words. ASCII, nearly every byte of chat, is read a byte at
+/// a time without decoding.
+pub(crate) fn read(text: &str, words: &mut impl Words) {
     let mut end = text.len().min(MAX_SCANNED_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -328,57 +376,93 @@ pub(crate) fn scan(text: &str, mut mode: Mode<'_>, emit: impl FnMut(WordId)) {
     let text = &text[..end];
     let bytes = text.as_bytes();
     let mut word = WordBuffer::new();
-    let mut out = Out {
-        emit,
-        last_was_break: true,
-    };
-    let mut chars = text.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        if c.is_ascii_alphanumeric() {
-            word.push_ascii(c.to_ascii_lowercase() as u8);
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii() {
+            at += 1;
+            let class = ASCII_CLASS[usize::from(byte)];
+            if class & ALNUM != 0 {
+                // A run of letters and digits at once: most of a message.
+                let start = at - 1;
+                let (mut all, mut any) = (class, class);
+                while let Some(&next) = bytes.get(at) {
+                    let class = ASCII_CLASS[usize::from(next)];
+                    if class & ALNUM == 0 {
+                        break;
+                    }
+                    all &= class;
+                    any |= class;
+                    at += 1;
+                }
+                let run = &bytes[start..at];
+                // The common word: lowercase letters between plain separators, handed on as
+                // written, without copying.
+                let whole = word.is_empty()
+                    && all & DIGIT == 0
+                    && any & UPPER == 0
+                    && run.len() <= MAX_WORD_BYTES
+                    && bytes
+                        .get(at)
+                        .is_none_or(|&b| b.is_ascii() && b != b'\'' && b != b'`');
+                if whole {
+                    words.word(run);
+                } else {
+                    word.push_ascii_run(run);
+                }
+                continue;
+            }
+            match byte {
+                b'\'' | b'`' if !word.is_empty() => word.push_ascii(b'\''),
+                b'.' | b','
+                    if word.numeric
+                        && !word.is_empty()
+                        && bytes.get(at).is_some_and(u8::is_ascii_digit) =>
+                {
+                    word.push_ascii(b'.');
+                }
+                b'<' => {
+                    flush(&mut word, words);
+                    // Discord markup (<@id>, <#id>, <:name:id>, <t:stamp>): skipped whole.
+                    let rest = &bytes[at..];
+                    let close = rest.iter().take(80).position(|&b| b == b'>');
+                    let markup = matches!(rest.first(), Some(b'@' | b'#' | b':' | b'a' | b't'));
+                    if let (Some(close), true) = (close, markup) {
+                        at += close + 1;
+                    }
+                }
+                b'.' | b'!' | b'?' | b';' | b'\n' | b'\r' => {
+                    flush(&mut word, words);
+                    words.fixed(BREAK);
+                }
+                _ => {
+                    if !word.is_empty() {
+                        flush(&mut word, words);
+                    }
+                }
+            }
             continue;
         }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let encoded = &bytes[at..at + c.len_utf8()];
+        at += c.len_utf8();
         if c.is_alphanumeric() {
             c.to_lowercase().for_each(|lower| word.push(lower));
             continue;
         }
         match c {
-            '\'' | '\u{2019}' | '\u{2018}' | '`' if !word.is_empty() => word.push('\''),
-            '.' | ','
-                if word.numeric
-                    && !word.is_empty()
-                    && chars.peek().is_some_and(|(_, next)| next.is_ascii_digit()) =>
-            {
-                word.push('.');
-            }
-            '<' => {
-                out.flush(&mut word, &mut mode);
-                // Discord markup (<@id>, <#id>, <:name:id>, <t:stamp>): skipped whole.
-                let rest = &bytes[at + 1..];
-                let close = rest.iter().take(80).position(|&b| b == b'>');
-                let markup = matches!(rest.first(), Some(b'@' | b'#' | b':' | b'a' | b't'));
-                if let (Some(close), true) = (close, markup) {
-                    let resume = at + 1 + close;
-                    while chars.peek().is_some_and(|(next, _)| *next <= resume) {
-                        chars.next();
-                    }
-                }
-            }
-            '.' | '!' | '?' | ';' | '\n' | '\r' => {
-                out.flush(&mut word, &mut mode);
-                out.id(BREAK);
-            }
+            '\u{2019}' | '\u{2018}' if !word.is_empty() => word.push('\''),
             c if is_modifier(c) => {}
-            c if !c.is_ascii() && !c.is_whitespace() => {
+            c if !c.is_whitespace() => {
                 // An emoji or symbol is a word of its own ("😂" can say as much as "lol").
-                out.flush(&mut word, &mut mode);
-                let mut utf8 = [0; 4];
-                mode.resolve(c.encode_utf8(&mut utf8).as_bytes(), &mut |id| out.id(id));
+                flush(&mut word, words);
+                words.word(encoded);
             }
-            _ => out.flush(&mut word, &mut mode),
+            _ => flush(&mut word, words),
         }
     }
-    out.flush(&mut word, &mut mode);
+    flush(&mut word, words);
 }
 
 #[cfg(test)]

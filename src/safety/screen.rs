@@ -1,0 +1,174 @@
+//! The router's first look at a message: which patterns could match it at all?
+//!
+//! Nearly every message signals nothing, and the words of most show it at once. A pattern can
+//! only match a message that holds one of its anchor words (see `pattern.rs`) and every other
+//! word it cannot do without. This module reads a message once into its word ids, noting which
+//! words it holds in a small filter, and names the patterns that pass both tests: its
+//! candidates. No pattern runs here; a rule with no candidate among its patterns cannot fire,
+//! so most messages end with this look.
+//!
+//! It owns the reading of a message that the rules then reuse, and the tables that say which
+//! patterns each word wakes. Its answer errs only one way: a pattern left out cannot match,
+//! while a candidate may still not. It never decides what a message signals.
+
+use std::ops::Range;
+
+use super::pattern::{Need, Pattern, Present};
+use super::text::{self, Mode, Vocabulary, WordId};
+use super::MAX_PATTERNS;
+
+/// Words of a message kept on the stack; the rare longer message is read again into the heap.
+const STACK_WORDS: usize = 128;
+
+/// A set of patterns, by index.
+pub(crate) struct Bits([u64; MAX_PATTERNS / 64]);
+
+impl Bits {
+    pub(crate) fn new() -> Bits {
+        Bits([0; MAX_PATTERNS / 64])
+    }
+
+    pub(crate) fn get(&self, index: usize) -> bool {
+        self.0
+            .get(index / 64)
+            .is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
+    pub(crate) fn set(&mut self, index: usize) {
+        if let Some(word) = self.0.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    /// Whether any index in `range` is in the set, 64 at a time.
+    pub(crate) fn any_in(&self, range: &Range<usize>) -> bool {
+        let end = range.end.min(MAX_PATTERNS);
+        let mut at = range.start;
+        while at < end {
+            let low = at / 64 * 64;
+            let mut bits = self.0[at / 64] >> (at - low);
+            let span = (end - at).min(64 - (at - low));
+            if span < 64 {
+                bits &= (1 << span) - 1;
+            }
+            if bits != 0 {
+                return true;
+            }
+            at += span;
+        }
+        false
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.iter().all(|&word| word == 0)
+    }
+}
+
+/// A message read once: its word ids and which words it holds.
+pub(crate) struct Reading {
+    ids: [WordId; STACK_WORDS],
+    count: usize,
+    present: Present,
+}
+
+impl Reading {
+    pub(crate) fn new() -> Reading {
+        Reading {
+            ids: [0; STACK_WORDS],
+            count: 0,
+            present: Present::default(),
+        }
+    }
+
+    /// The message's word ids, unless there were more than the stack holds.
+    pub(crate) fn words(&self) -> Option<&[WordId]> {
+        self.ids.get(..self.count)
+    }
+}
+
+/// Which patterns each word wakes, and what each pattern needs.
+#[derive(Debug)]
+pub(crate) struct Screen {
+    /// By word id `i`: `woken_by[wake_start[i]..wake_start[i + 1]]` are the patterns it anchors.
+    wake_start: Vec<u32>,
+    woken_by: Vec<u16>,
+    /// By pattern `p`: `needs[need_start[p]..need_start[p + 1]]`, rarest first.
+    need_start: Vec<u32>,
+    needs: Vec<Need>,
+}
+
+impl Screen {
+    /// The tables for `patterns`, given the patterns each word id anchors.
+    pub(crate) fn new(wakers: &[Vec<u16>], patterns: &[Pattern]) -> Screen {
+        let mut screen = Screen {
+            wake_start: vec![0],
+            woken_by: Vec::new(),
+            need_start: vec![0],
+            needs: Vec::new(),
+        };
+        for list in wakers {
+            screen.woken_by.extend_from_slice(list);
+            screen.wake_start.push(index(screen.woken_by.len()));
+        }
+        for pattern in patterns {
+            screen.needs.extend_from_slice(pattern.needs());
+            screen.need_start.push(index(screen.needs.len()));
+        }
+        screen
+    }
+
+    /// Reads `message` into `reading`.
+    pub(crate) fn read(
+        &self,
+        vocabulary: &Vocabulary,
+        class_masks: &[u128],
+        message: &str,
+        reading: &mut Reading,
+    ) {
+        text::scan(message, Mode::Read(vocabulary), |id| {
+            let classes = class_masks.get(usize::from(id)).copied().unwrap_or(0);
+            reading.present.add(id, classes);
+            if let Some(slot) = reading.ids.get_mut(reading.count) {
+                *slot = id;
+            }
+            reading.count += 1;
+        });
+    }
+
+    /// The patterns that may match the message of `reading`, whose ids are `words`: each is
+    /// woken by one of the words and has every need met. Empty for nearly every message.
+    pub(crate) fn candidates(&self, words: &[WordId], reading: &Reading) -> Bits {
+        let mut candidates = Bits::new();
+        for &id in words {
+            let id = usize::from(id);
+            let (Some(&start), Some(&end)) = (self.wake_start.get(id), self.wake_start.get(id + 1))
+            else {
+                continue;
+            };
+            for &pattern in &self.woken_by[start as usize..end as usize] {
+                let pattern = usize::from(pattern);
+                if !candidates.get(pattern) && self.needs_met(pattern, &reading.present) {
+                    candidates.set(pattern);
+                }
+            }
+        }
+        candidates
+    }
+
+    fn needs_met(&self, pattern: usize, present: &Present) -> bool {
+        match (
+            self.need_start.get(pattern),
+            self.need_start.get(pattern + 1),
+        ) {
+            (Some(&start), Some(&end)) => self.needs[start as usize..end as usize]
+                .iter()
+                .all(|need| need.met_by(present)),
+            _ => true,
+        }
+    }
+}
+
+/// A table position as stored (the tables are bounded far below `u32::MAX`).
+fn index(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
