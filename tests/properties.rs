@@ -21,7 +21,7 @@ use immunobot::bot;
 use immunobot::catalog::{is_valid_topic_id, Catalog, LoadError, Problem, ResponseSource};
 use immunobot::discord::CONTENT_LIMITS;
 use immunobot::matching::normalize::{normalize, normalize_into, Normalized, MAX_TOKENS};
-use immunobot::matching::{Addressing, Assessment, Verdict, ANSWER_THRESHOLD};
+use immunobot::matching::{Addressing, Assessment, Reason, Verdict, ANSWER_THRESHOLD};
 use immunobot::reply::ReplyKind;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -839,6 +839,20 @@ fn near_miss_message() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(config(512))]
 
+    /// The matcher's first look ends a message only when reading it in full finds no subject,
+    /// so the matcher assesses every message exactly as it would without it.
+    #[test]
+    fn the_matchers_first_look_never_hides_a_subject(text in near_miss_message()) {
+        let matcher = shipped().matcher();
+        for addressing in [Addressing::Passive, Addressing::Direct] {
+            let full = matcher.assess_in_full(&text, addressing);
+            if !matcher.may_name_a_subject(&text) {
+                prop_assert_eq!(full.reason, Reason::NoTopic, "{:?}", text);
+            }
+            prop_assert_eq!(matcher.assess(&text, addressing), full, "{:?}", text);
+        }
+    }
+
     /// The safety router's first look ends a message only when running every rule on it
     /// finds nothing, so the router flags every message exactly as it would without it.
     #[test]
@@ -850,6 +864,152 @@ proptest! {
         }
         prop_assert_eq!(router.assess(&text), full, "{:?}", text);
     }
+}
+
+/// A catalog of a few topics whose terms are words of a few letters, so that generated chat
+/// keeps running into them: exactly, with typos, split, joined, plural and contracted. Some
+/// terms hold words that normalisation writes itself (`not`, `can`, `'s`), which makes the
+/// matcher's first look read every word out as normalisation does.
+fn few_letter_catalog() -> impl Strategy<Value = Vec<Vec<String>>> {
+    let word = prop_oneof![
+        6 => "[bdk]{1,10}",
+        1 => select(&["not", "can", "will", "is", "'s", "you", "what"][..]).prop_map(str::to_string),
+    ];
+    let term = prop::collection::vec(word, 1..4).prop_map(|words| words.join(" "));
+    prop::collection::vec(prop::collection::vec(term, 1..4), 1..5)
+}
+
+/// How a member might write a word of a term: as it is, cut in two, run into the next word,
+/// with a typo, a plural or a clitic, in capitals.
+#[derive(Debug, Clone)]
+enum Writing {
+    AsIs,
+    Cut(usize),
+    RunOn,
+    Typo(usize, char),
+    Dropped(usize),
+    Ending(&'static str),
+    Capitals,
+}
+
+fn writing() -> impl Strategy<Value = Writing> {
+    prop_oneof![
+        3 => Just(Writing::AsIs),
+        2 => (1..10usize).prop_map(Writing::Cut),
+        1 => Just(Writing::RunOn),
+        1 => (0..10usize, select(&['b', 'd', 'k', 'x'][..])).prop_map(|(at, c)| Writing::Typo(at, c)),
+        1 => (0..10usize).prop_map(Writing::Dropped),
+        1 => select(&["s", "ies", "'s", "n't", "'t", "\u{2019}s", "'", "`s"][..]).prop_map(Writing::Ending),
+        1 => Just(Writing::Capitals),
+    ]
+}
+
+/// Chat made of the words of `terms`, each written some way, between separators.
+fn chat_about(terms: &[Vec<String>]) -> impl Strategy<Value = String> {
+    let words: Vec<String> = terms
+        .iter()
+        .flatten()
+        .flat_map(|term| term.split(' ').map(str::to_string).collect::<Vec<_>>())
+        .chain(["what", "is", "not", "can't", "you"].map(str::to_string))
+        .collect();
+    let separator = select(
+        &[
+            " ", " ", " ", "-", ". ", "\u{200B}", " 😂 ", "❤️", "é", " <@1> ", "\u{2019}", "'",
+        ][..],
+    );
+    prop::collection::vec((select(words), writing(), separator), 0..8).prop_map(|pieces| {
+        let mut text = String::new();
+        for (word, writing, separator) in pieces {
+            let mut word: Vec<char> = word.chars().collect();
+            match writing {
+                Writing::AsIs => {}
+                Writing::Cut(at) => word.insert(at.min(word.len()), ' '),
+                Writing::RunOn => {
+                    text.push_str(&word.iter().collect::<String>());
+                    continue;
+                }
+                Writing::Typo(at, c) => {
+                    if let Some(slot) = word.get_mut(at) {
+                        *slot = c;
+                    }
+                }
+                Writing::Dropped(at) => {
+                    if at < word.len() {
+                        word.remove(at);
+                    }
+                }
+                Writing::Ending(ending) => word.extend(ending.chars()),
+                Writing::Capitals => word.iter_mut().for_each(|c| *c = c.to_ascii_uppercase()),
+            }
+            text.extend(word);
+            text.push_str(separator);
+        }
+        text
+    })
+}
+
+#[test]
+fn the_matchers_first_look_never_hides_a_subject_of_any_catalog() {
+    let mut runner = TestRunner::new(config(64));
+    runner
+        .run(
+            &few_letter_catalog().prop_flat_map(|topics| {
+                let messages = prop::collection::vec(chat_about(&topics), 16);
+                (Just(topics), messages)
+            }),
+            |(topics, messages)| {
+                let mut files = vec![(
+                    "catalog.toml".to_string(),
+                    "disclaimer = \"Test catalog: not medical text.\"\n".to_string(),
+                )];
+                for (index, terms) in topics.iter().enumerate() {
+                    let quoted: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
+                    files.push((
+                        format!("topics/t{index}.toml"),
+                        format!(
+                            "id = \"t{index}\"\ntitle = \"T{index}\"\nlabel = \"T{index}\"\n\
+                             reviewer = \"test\"\nbody = \"Body {index}.\"\n[matching]\n\
+                             terms = [{}]\nquestions = [\"what is {}\"]\n",
+                            quoted.join(", "),
+                            terms[0]
+                        ),
+                    ));
+                }
+                let borrowed: Vec<(&str, &str)> = files
+                    .iter()
+                    .map(|(path, text)| (path.as_str(), text.as_str()))
+                    .collect();
+                // Generated terms may clash (the same term twice): such a catalog is refused,
+                // which is another property's business.
+                let Ok(catalog) = Catalog::load_from_memory(&borrowed, &CONTENT_LIMITS) else {
+                    return Ok(());
+                };
+                let matcher = catalog.matcher();
+                for text in &messages {
+                    for addressing in [Addressing::Passive, Addressing::Direct] {
+                        let full = matcher.assess_in_full(text, addressing);
+                        if !matcher.may_name_a_subject(text) {
+                            prop_assert_eq!(
+                                full.reason,
+                                Reason::NoTopic,
+                                "{:?} {:?}",
+                                topics,
+                                text
+                            );
+                        }
+                        prop_assert_eq!(
+                            matcher.assess(text, addressing),
+                            full,
+                            "{:?} {:?}",
+                            topics,
+                            text
+                        );
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
 }
 
 /// Patterns, and word classes by name.

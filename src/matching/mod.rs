@@ -5,7 +5,9 @@
 //! run on every message of a busy server:
 //!
 //! 1. [`normalize()`](normalize::normalize) the text into word tokens (Unicode, Discord markup,
-//!    code blocks, chat spellings, plurals), numbered by sentence and clause.
+//!    code blocks, chat spellings, plurals), numbered by sentence and clause. Most messages
+//!    never get here: a first look (`screen.rs`) asks the term index about their words as they
+//!    stand, and when it knows none of them the message names no subject.
 //! 2. Find the subjects' *terms* (names and spellings, from the response files) in the tokens,
 //!    tolerating typos in long words and words split or joined (`index.rs`). A message that names
 //!    no subject is done here, which is the fate of almost every message.
@@ -22,12 +24,15 @@
 //! it knows nothing of files or the catalog. Matching cannot fail and allocates a bounded
 //! amount per message.
 
+mod distance;
 mod fnv;
 pub mod ids;
 mod index;
 mod intent;
 pub mod language;
 pub mod normalize;
+mod screen;
+mod sieve;
 
 use std::cell::RefCell;
 
@@ -36,7 +41,7 @@ pub use language::{Language, List, PhraseError, Phrases};
 
 use index::{Hit, TermIndex, TermMatch};
 use intent::Reading;
-use normalize::{normalize, normalize_into, Normalized};
+use normalize::{normalize, Normalized};
 
 /// A score at or above this answers.
 pub const ANSWER_THRESHOLD: f32 = 0.75;
@@ -186,6 +191,7 @@ struct AnswerEntry {
 #[derive(Debug)]
 pub struct Matcher {
     terms: TermIndex,
+    screen: screen::Screen,
     subjects: Vec<SubjectEntry>,
     answers: Vec<AnswerEntry>,
     language: Language,
@@ -195,6 +201,8 @@ pub struct Matcher {
 #[derive(Default)]
 struct Scratch {
     normalized: Normalized,
+    markup: String,
+    screen: screen::Scratch,
     pair: String,
     hits: Vec<Hit>,
 }
@@ -254,6 +262,7 @@ impl Matcher {
             })
             .collect();
         Matcher {
+            screen: screen::Screen::new(&terms),
             terms,
             subjects: entries,
             answers,
@@ -273,19 +282,60 @@ impl Matcher {
 
     /// Assesses one message.
     pub fn assess(&self, text: &str, addressing: Addressing) -> Assessment {
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.assess_with(text, addressing, &mut scratch),
-            Err(_) => self.assess_with(text, addressing, &mut Scratch::default()),
+        self.with_scratch(|scratch| self.assess_with(text, addressing, true, scratch))
+    }
+
+    /// [`Matcher::assess`] without the first look (`screen.rs`): every message normalised in
+    /// full. The reference that tests hold the fast way to.
+    #[doc(hidden)]
+    pub fn assess_in_full(&self, text: &str, addressing: Addressing) -> Assessment {
+        self.with_scratch(|scratch| self.assess_with(text, addressing, false, scratch))
+    }
+
+    /// Whether the message may name a subject, judged from its words alone. When not,
+    /// [`Matcher::assess`] finds no topic; it may say yes needlessly.
+    pub fn may_name_a_subject(&self, text: &str) -> bool {
+        self.with_scratch(|scratch| {
+            let cleaned = normalize::readable(text, &mut scratch.markup);
+            screen::may_name_terms(
+                self.screen,
+                &self.terms,
+                &self.language,
+                cleaned,
+                &mut scratch.screen,
+            )
         })
     }
 
-    fn assess_with(&self, text: &str, addressing: Addressing, scratch: &mut Scratch) -> Assessment {
+    fn with_scratch<T>(&self, run: impl FnOnce(&mut Scratch) -> T) -> T {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => run(&mut scratch),
+            Err(_) => run(&mut Scratch::default()),
+        })
+    }
+
+    fn assess_with(
+        &self,
+        text: &str,
+        addressing: Addressing,
+        screened: bool,
+        scratch: &mut Scratch,
+    ) -> Assessment {
         let Scratch {
             normalized,
+            markup,
+            screen,
             pair,
             hits,
         } = scratch;
-        normalize_into(text, normalized);
+        let cleaned = normalize::readable(text, markup);
+        // Nearly every message names no subject, and most show it without normalising.
+        if screened
+            && !screen::may_name_terms(self.screen, &self.terms, &self.language, cleaned, screen)
+        {
+            return Assessment::nothing();
+        }
+        normalize::normalize_readable(cleaned, normalized);
         if normalized.is_empty() {
             return Assessment::nothing();
         }

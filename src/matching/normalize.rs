@@ -145,15 +145,26 @@ pub fn normalize(text: &str) -> Normalized {
 
 /// Normalises a message into `out`, reusing its buffers.
 pub fn normalize_into(text: &str, out: &mut Normalized) {
-    out.clear();
-    let text = truncate(text, MAX_SCANNED_BYTES);
     let mut scratch = std::mem::take(&mut out.scratch);
-    let cleaned = if has_markup(text) {
-        strip_markup(text, &mut scratch);
+    normalize_readable(readable(text, &mut scratch), out);
+    out.scratch = scratch;
+}
+
+/// The part of a message that is read: at most [`MAX_SCANNED_BYTES`], without the markup that
+/// carries no words (removed into `scratch` when there is any).
+pub(crate) fn readable<'a>(text: &'a str, scratch: &'a mut String) -> &'a str {
+    let text = truncate(text, MAX_SCANNED_BYTES);
+    if has_markup(text) {
+        strip_markup(text, scratch);
         scratch.as_str()
     } else {
         text
-    };
+    }
+}
+
+/// Normalises the [`readable`] part of a message into `out`, reusing its buffers.
+pub(crate) fn normalize_readable(cleaned: &str, out: &mut Normalized) {
+    out.clear();
     let mut word = std::mem::take(&mut out.word);
     word.clear();
     let mut reader = WordReader {
@@ -163,22 +174,34 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
         after_space: true,
         place: Place::default(),
     };
-    if cleaned.is_ascii() {
-        // ASCII needs no Unicode decomposition: the common case stays cheap.
-        for byte in cleaned.bytes() {
-            reader.feed((byte as char).to_ascii_lowercase(), out);
-            if out.tokens.len() >= MAX_TOKENS {
-                break;
-            }
+    // ASCII needs no Unicode decomposition: the common case stays cheap, and letters and
+    // digits are taken a run at a time.
+    let bytes = cleaned.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if byte.is_ascii_alphanumeric() {
+            let run = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - at);
+            reader.feed_letters(&cleaned[at..at + run]);
+            at += run;
+            continue;
         }
-    } else {
-        // Decomposing one character at a time equals NFKD here: NFKD only adds a reordering
-        // of combining marks, and every combining mark is dropped.
-        for c in cleaned.chars() {
-            if c.is_ascii() {
-                reader.feed(c.to_ascii_lowercase(), out);
-            } else {
-                decompose_compatible(c, |part| {
+        if byte.is_ascii() {
+            reader.feed(char::from(byte), out);
+            at += 1;
+        } else {
+            let Some(c) = cleaned[at..].chars().next() else {
+                break;
+            };
+            at += c.len_utf8();
+            match plain_kind(c) {
+                Some(Plain::Symbol) => reader.feed_symbol(out),
+                Some(Plain::Invisible) => {}
+                // Decomposing one character at a time equals NFKD here: NFKD only adds a
+                // reordering of combining marks, and every combining mark is dropped.
+                None => decompose_compatible(c, |part| {
                     if is_combining_mark(part) || is_invisible(part) {
                         return;
                     }
@@ -189,15 +212,14 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
                     } else {
                         reader.feed(part, out);
                     }
-                });
+                }),
             }
-            if out.tokens.len() >= MAX_TOKENS {
-                break;
-            }
+        }
+        if out.tokens.len() >= MAX_TOKENS {
+            break;
         }
     }
     reader.finish(out);
-    out.scratch = scratch;
     out.word = word;
 }
 
@@ -215,6 +237,32 @@ struct WordReader<'a> {
 }
 
 impl WordReader<'_> {
+    /// ASCII letters and digits: as [`WordReader::feed`] of each, lowercased.
+    fn feed_letters(&mut self, run: &str) {
+        if self.pending_apostrophe {
+            self.word.push('\'');
+            self.pending_apostrophe = false;
+            self.has_apostrophe = true;
+        }
+        let start = self.word.len();
+        self.word.push_str(run);
+        self.word[start..].make_ascii_lowercase();
+        self.after_space = false;
+    }
+
+    /// A character of [`Plain::Symbol`]: as [`WordReader::feed`] of it, which only ends the
+    /// word.
+    fn feed_symbol(&mut self, out: &mut Normalized) {
+        self.pending_apostrophe = false;
+        flush(
+            self.word,
+            self.place,
+            std::mem::take(&mut self.has_apostrophe),
+            out,
+        );
+        self.after_space = false;
+    }
+
     fn feed(&mut self, c: char, out: &mut Normalized) {
         if c.is_alphanumeric() {
             if self.pending_apostrophe {
@@ -303,7 +351,26 @@ fn truncate(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
-fn is_apostrophe(c: char) -> bool {
+/// Non-ASCII characters that chat is full of and that need no Unicode tables: emoji and other
+/// pictographs, which only separate words, and the invisible joiners and variation selectors
+/// inside emoji, which are skipped. A test checks each against the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Plain {
+    Symbol,
+    Invisible,
+}
+
+pub(crate) fn plain_kind(c: char) -> Option<Plain> {
+    match c {
+        '\u{1F300}'..='\u{1FAFF}' | '\u{2600}'..='\u{2775}' | '\u{2794}'..='\u{27BF}' => {
+            Some(Plain::Symbol)
+        }
+        '\u{FE00}'..='\u{FE0F}' | '\u{200B}'..='\u{200F}' => Some(Plain::Invisible),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | 'ʼ' | '`')
 }
 
@@ -315,14 +382,15 @@ fn is_invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// Whether `text` may hold markup that [`strip_markup`] removes.
+/// Whether `text` may hold markup that [`strip_markup`] removes: a tag needs `<`, a code block
+/// "```", a URL `://` or `www.`. Most chat holds none, and is read as it is.
 fn has_markup(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b | 0x20 {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
         b'<' => true,
-        b'h' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"http"),
-        b'w' => bytes[i..].len() >= 4 && bytes[i..i + 4].eq_ignore_ascii_case(b"www."),
         b'`' => bytes[i..].starts_with(b"```"),
+        b':' => bytes[i + 1..].starts_with(b"//"),
+        b'.' => i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"),
         _ => false,
     })
 }
@@ -378,9 +446,19 @@ fn markup_len(text: &str) -> Option<usize> {
 }
 
 fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalized) {
-    if word.is_empty() {
-        return;
+    if !word.is_empty() {
+        split_word(word, has_apostrophe, |token, as_written| {
+            out.push(token, at, as_written);
+        });
     }
+    word.clear();
+}
+
+/// The words a written word reads as, in order, each with whether it stands as written:
+/// contractions split (`doesn't` -> `does not`), clitics expanded (`what's` -> `what is`), chat
+/// spellings expanded (`wat` -> `what`). `has_apostrophe` says whether the word holds one. The
+/// one definition shared by normalisation and the matcher's first look (`screen.rs`).
+pub(crate) fn split_word(word: &str, has_apostrophe: bool, mut emit: impl FnMut(&str, bool)) {
     let split = if has_apostrophe {
         word.split_once('\'')
     } else {
@@ -388,7 +466,7 @@ fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalize
     };
     let (base, clitic) = match split {
         Some((base, clitic)) => (base, Some(clitic)),
-        None => (word.as_str(), None),
+        None => (word, None),
     };
     match clitic {
         // `doesn't`, `can't`, `won't`: the negation matters ("what if it doesn't work").
@@ -398,11 +476,11 @@ fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalize
                 "won" | "wo" => "will",
                 other => other.strip_suffix('n').unwrap_or(other),
             };
-            push_expanded(base, at, false, out);
-            out.push("not", at, false);
+            push_expanded(base, false, &mut emit);
+            emit("not", false);
         }
         Some(clitic) => {
-            push_expanded(base, at, true, out);
+            push_expanded(base, true, &mut emit);
             let expansion = match clitic {
                 "s" if is_copula_host(base) => "is",
                 // A possessive stays visible: "immunotherapy's success rate" is about an aspect.
@@ -415,12 +493,25 @@ fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalize
                 _ => "",
             };
             if !expansion.is_empty() {
-                out.push(expansion, at, false);
+                emit(expansion, false);
             }
         }
-        None => push_expanded(base, at, true, out),
+        None => push_expanded(base, true, &mut emit),
     }
-    word.clear();
+}
+
+/// The words [`split_word`] writes that need not be in the text: the negation, the readings
+/// of `can't` and `won't` and of clitics, and the readings of chat spellings. The same for
+/// every message, so the matcher's first look asks the term index about them once.
+pub(crate) fn stock_words() -> impl Iterator<Item = &'static str> {
+    const STOCK: [&str; 9] = [
+        "not", "can", "will", "is", "'s", "are", "am", "have", "would",
+    ];
+    STOCK.into_iter().chain(
+        CHAT_SPELLINGS
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied()),
+    )
 }
 
 fn is_copula_host(word: &str) -> bool {
@@ -444,37 +535,107 @@ fn is_copula_host(word: &str) -> bool {
 }
 
 /// Expands chat spellings into the words they stand for.
-fn push_expanded(word: &str, at: Place, as_written: bool, out: &mut Normalized) {
-    let expansion: &[&str] = match word {
-        "whats" | "wats" | "wuts" | "whatis" | "whts" | "wts" => &["what", "is"],
-        "wat" | "wut" | "wht" | "whta" | "waht" | "wot" | "wha" => &["what"],
-        "hw" => &["how"],
-        "r" => &["are"],
-        "iz" => &["is"],
-        "u" | "ya" => &["you"],
-        "ur" => &["your"],
-        "pls" | "plz" | "plox" | "plse" | "pleas" => &["please"],
-        "ppl" => &["people"],
-        "sum1" | "some1" | "smb" => &["someone"],
-        "any1" => &["anyone"],
-        "abt" => &["about"],
-        "im" => &["i", "am"],
-        "ive" => &["i", "have"],
-        "dont" => &["do", "not"],
-        "doesnt" => &["does", "not"],
-        "isnt" => &["is", "not"],
-        "cant" => &["can", "not"],
-        "wont" => &["will", "not"],
-        "didnt" => &["did", "not"],
-        "thx" | "tnx" | "ty" | "tysm" => &["thanks"],
-        other => {
-            out.push(other, at, as_written);
-            return;
-        }
-    };
-    for word in expansion {
-        out.push(word, at, false);
+fn push_expanded(word: &str, as_written: bool, emit: &mut impl FnMut(&str, bool)) {
+    match chat_spelling(word) {
+        Some(expansion) => expansion.iter().for_each(|word| emit(word, false)),
+        None => emit(word, as_written),
     }
+}
+
+/// Chat spellings and the words they stand for.
+const CHAT_SPELLINGS: [(&str, &[&str]); 42] = [
+    ("whats", &["what", "is"]),
+    ("wats", &["what", "is"]),
+    ("wuts", &["what", "is"]),
+    ("whatis", &["what", "is"]),
+    ("whts", &["what", "is"]),
+    ("wts", &["what", "is"]),
+    ("wat", &["what"]),
+    ("wut", &["what"]),
+    ("wht", &["what"]),
+    ("whta", &["what"]),
+    ("waht", &["what"]),
+    ("wot", &["what"]),
+    ("wha", &["what"]),
+    ("hw", &["how"]),
+    ("r", &["are"]),
+    ("iz", &["is"]),
+    ("u", &["you"]),
+    ("ya", &["you"]),
+    ("ur", &["your"]),
+    ("pls", &["please"]),
+    ("plz", &["please"]),
+    ("plox", &["please"]),
+    ("plse", &["please"]),
+    ("pleas", &["please"]),
+    ("ppl", &["people"]),
+    ("sum1", &["someone"]),
+    ("some1", &["someone"]),
+    ("smb", &["someone"]),
+    ("any1", &["anyone"]),
+    ("abt", &["about"]),
+    ("im", &["i", "am"]),
+    ("ive", &["i", "have"]),
+    ("dont", &["do", "not"]),
+    ("doesnt", &["does", "not"]),
+    ("isnt", &["is", "not"]),
+    ("cant", &["can", "not"]),
+    ("wont", &["will", "not"]),
+    ("didnt", &["did", "not"]),
+    ("thx", &["thanks"]),
+    ("tnx", &["thanks"]),
+    ("ty", &["thanks"]),
+    ("tysm", &["thanks"]),
+];
+
+/// A word of at most seven bytes as one number (its bytes and its length).
+const fn pack(word: &[u8]) -> u64 {
+    let mut key = (word.len() as u64) << 56;
+    let mut at = 0;
+    while at < word.len() && at < 7 {
+        key |= (word[at] as u64) << (8 * at);
+        at += 1;
+    }
+    key
+}
+
+/// [`CHAT_SPELLINGS`] as sorted numbers (see [`pack`]), each with its place in the list: a
+/// word is found by a binary search instead of comparing it with every spelling.
+static CHAT_KEYS: [(u64, usize); CHAT_SPELLINGS.len()] = {
+    let mut keys = [(0, 0); CHAT_SPELLINGS.len()];
+    let mut at = 0;
+    while at < keys.len() {
+        let spelling = CHAT_SPELLINGS[at].0.as_bytes();
+        assert!(
+            spelling.len() <= 7,
+            "a chat spelling is at most seven bytes"
+        );
+        keys[at] = (pack(spelling), at);
+        at += 1;
+    }
+    // Insertion sort: `sort` is not available at compile time.
+    let mut next = 1;
+    while next < keys.len() {
+        let mut back = next;
+        while back > 0 && keys[back - 1].0 > keys[back].0 {
+            let swap = keys[back - 1];
+            keys[back - 1] = keys[back];
+            keys[back] = swap;
+            back -= 1;
+        }
+        next += 1;
+    }
+    keys
+};
+
+/// The words a chat spelling stands for, if `word` is one.
+fn chat_spelling(word: &str) -> Option<&'static [&'static str]> {
+    if word.len() > 7 {
+        return None;
+    }
+    let key = pack(word.as_bytes());
+    let at = CHAT_KEYS.binary_search_by_key(&key, |&(key, _)| key).ok()?;
+    Some(CHAT_SPELLINGS[CHAT_KEYS[at].1].1)
 }
 
 enum Stem {
@@ -484,6 +645,10 @@ enum Stem {
 }
 
 fn stem_change(word: &str) -> Stem {
+    // Every plural below ends in `s`; most words do not.
+    if !word.ends_with('s') {
+        return Stem::Same;
+    }
     let len = if word.is_ascii() {
         word.len()
     } else {
@@ -502,6 +667,21 @@ fn stem_change(word: &str) -> Stem {
         return Stem::Drop(1);
     }
     Stem::Same
+}
+
+/// [`stem`] without allocating: the word itself, a part of it, or the stem written into
+/// `buffer`.
+pub(crate) fn stem_of<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
+    match stem_change(word) {
+        Stem::Same => word,
+        Stem::Drop(n) => &word[..word.len() - n],
+        Stem::IesToY => {
+            buffer.clear();
+            buffer.push_str(&word[..word.len() - 3]);
+            buffer.push('y');
+            buffer
+        }
+    }
 }
 
 /// Folds English plurals so that `vaccines`, `antibodies` and `mAbs` meet their singular terms.
@@ -552,6 +732,43 @@ mod tests {
     }
 
     #[test]
+    fn every_chat_spelling_is_found_and_nothing_else() {
+        for (spelling, words) in CHAT_SPELLINGS {
+            assert_eq!(chat_spelling(spelling), Some(words), "{spelling}");
+        }
+        for word in [
+            "what",
+            "is",
+            "",
+            "whatsup",
+            "immunotherapy",
+            "w",
+            "ur\u{e9}",
+        ] {
+            assert_eq!(chat_spelling(word), None, "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// What the matcher's first look assumes of [`split_word`]: a word reads as its part
+        /// before any apostrophe (as written, or after `n't` without the `n`) and stock words.
+        #[test]
+        fn a_word_reads_as_its_base_and_stock_words(word in "[a-z]{1,4}('[a-z]{1,3}){0,2}|[a-z]{0,2}(whats|wat|im|dont|ur)") {
+            let has_apostrophe = word.contains('\'');
+            let base = word.split('\'').next().unwrap_or_default();
+            let negated = base.strip_suffix('n').unwrap_or(base);
+            let stock: Vec<&str> = stock_words().collect();
+            split_word(&word, has_apostrophe, |token, as_written| {
+                if as_written {
+                    assert_eq!(token, base, "{word}");
+                } else {
+                    assert!(stock.contains(&token) || token == negated, "{word}: {token}");
+                }
+            });
+        }
+    }
+
+    #[test]
     fn folds_plurals() {
         assert_eq!(stem("antibodies"), "antibody");
         assert_eq!(stem("vaccines"), "vaccine");
@@ -564,6 +781,44 @@ mod tests {
     fn detects_question_marks() {
         assert!(normalize("what?").has_question_mark);
         assert!(!normalize("what").has_question_mark);
+    }
+
+    /// The matcher's first look reads curly single quotes as apostrophes without Unicode
+    /// tables: so must the general path.
+    #[test]
+    fn curly_quotes_are_apostrophes_on_the_general_path() {
+        for c in ['\u{2019}', '\u{2018}'] {
+            let mut parts = Vec::new();
+            decompose_compatible(c, |part| parts.push(part));
+            assert_eq!(parts, [c]);
+            assert!(!is_combining_mark(c) && !is_invisible(c) && !c.is_alphanumeric());
+            assert!(is_apostrophe(c));
+        }
+        assert_eq!(words("doesn\u{2019}t it"), ["does", "not", "it"]);
+    }
+
+    /// The shortcut for emoji and joiners must do exactly what decomposing them would.
+    #[test]
+    fn plain_characters_read_as_the_general_path_reads_them() {
+        let special = "\"“”«»„.!?;？。！(),:—–←→|•…-'’‘ʼ`";
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let Some(kind) = plain_kind(c) else {
+                continue;
+            };
+            let mut parts = Vec::new();
+            decompose_compatible(c, |part| parts.push(part));
+            assert_eq!(parts, [c], "{c:?} decomposes");
+            let skipped = is_combining_mark(c) || is_invisible(c);
+            match kind {
+                Plain::Invisible => assert!(skipped, "{c:?} is skipped"),
+                Plain::Symbol => {
+                    assert!(!skipped, "{c:?} is read");
+                    assert!(!c.is_alphanumeric(), "{c:?} is no letter");
+                    assert!(!c.is_whitespace(), "{c:?} is no space");
+                    assert!(!special.contains(c), "{c:?} is plain");
+                }
+            }
+        }
     }
 
     #[test]

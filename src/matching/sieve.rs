@@ -1,0 +1,254 @@
+//! The term index's first tests of a word: what its first character, its length and the
+//! letters it uses rule out, before anything is hashed or compared.
+//!
+//! Almost every chat word is no term word, and most show it here: no vocabulary word of a near
+//! length starts with its letter, or every such word differs from it in more letters than its
+//! typo budget allows. This module owns those tables and the key they read (`Key`). Its "no"
+//! is certain; a "maybe" goes on to the vocabulary (`index.rs`). It never decides what a word
+//! is.
+
+use super::index::{edit_budget, MIN_FUZZY_LEN, TABLE_LEN};
+
+/// Which word lengths the vocabulary has, per first ASCII letter or digit (lengths from 63 up
+/// share the top bit).
+#[derive(Debug)]
+pub(crate) struct LengthsByFirst {
+    ascii: [u64; 36],
+}
+
+impl Default for LengthsByFirst {
+    fn default() -> Self {
+        LengthsByFirst { ascii: [0; 36] }
+    }
+}
+
+impl LengthsByFirst {
+    pub(crate) fn slot(first: char) -> Option<usize> {
+        match first {
+            'a'..='z' => Some(first as usize - 'a' as usize),
+            '0'..='9' => Some(26 + first as usize - '0' as usize),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn add(&mut self, first: char, len: usize) {
+        if let Some(slot) = Self::slot(first) {
+            self.ascii[slot] |= 1 << len.min(63);
+        }
+    }
+
+    /// Whether a vocabulary word starting with `first` may be `len` long, give or take
+    /// `budget`. Characters other than ASCII letters and digits always may.
+    pub(crate) fn may_hold(&self, first: char, len: usize, budget: usize) -> bool {
+        self.window(first, len, budget) != 0
+    }
+
+    /// The lengths from `len - budget` to `len + budget` that a vocabulary word starting with
+    /// `first` may have, one bit each (all of them for characters other than ASCII letters and
+    /// digits).
+    pub(crate) fn window(&self, first: char, len: usize, budget: usize) -> u64 {
+        let low = len.saturating_sub(budget).min(63);
+        let high = (len + budget).min(63);
+        let wanted = (u64::MAX >> (63 - (high - low))) << low;
+        match Self::slot(first) {
+            Some(slot) => self.ascii[slot] & wanted,
+            None => wanted,
+        }
+    }
+}
+
+/// The letters of a group of words: those any of them uses and those all of them use. A
+/// message word's letters outside the first, and the second's missing from the word, differ
+/// from every word of the group, so a group can be passed over whole.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Letters {
+    any: u32,
+    all: u32,
+    words: u32,
+}
+
+impl Letters {
+    pub(crate) fn add(&mut self, letters: u32) {
+        self.all = if self.words == 0 {
+            letters
+        } else {
+            self.all & letters
+        };
+        self.any |= letters;
+        self.words += 1;
+    }
+
+    /// Whether a word using `letters` may differ from some word of the group in at most
+    /// `limit` letters.
+    pub(crate) fn may_be_near(&self, letters: u32, limit: u32) -> bool {
+        let surely_different =
+            u64::from(letters & !self.any) | u64::from(self.all & !letters) << 32;
+        self.words > 0 && at_most(surely_different, limit)
+    }
+}
+
+/// The index's first tests of a message word, by its first ASCII letter or digit and its
+/// length: the letters of the vocabulary words of exactly that length (a word spelled like one
+/// uses the same letters), and of those that accept typos and that a word of that length may
+/// be a typo of. Most chat words use letters none of them do, and are done with one look at
+/// this table.
+#[derive(Debug, Default)]
+pub(crate) struct FirstTests {
+    table: Vec<Tests>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Tests {
+    exact: Letters,
+    near: Letters,
+}
+
+impl FirstTests {
+    fn slot(first: char, len: usize) -> Option<usize> {
+        let first = LengthsByFirst::slot(first)?;
+        (len < TABLE_LEN).then_some(first * TABLE_LEN + len)
+    }
+
+    fn get_mut(&mut self, slot: usize) -> &mut Tests {
+        if self.table.is_empty() {
+            self.table = vec![Tests::default(); 36 * TABLE_LEN];
+        }
+        &mut self.table[slot]
+    }
+
+    /// Adds a vocabulary word. Words are never taken out: a group that still counts a word
+    /// that stopped accepting typos only passes more message words on.
+    pub(crate) fn add(&mut self, first: char, len: usize, letters: u32, accepts_typos: bool) {
+        if let Some(slot) = Self::slot(first, len) {
+            self.get_mut(slot).exact.add(letters);
+        }
+        if !accepts_typos {
+            return;
+        }
+        for message_len in MIN_FUZZY_LEN..TABLE_LEN {
+            let max_edits = edit_budget(message_len).min(edit_budget(len));
+            if message_len.abs_diff(len) <= max_edits {
+                if let Some(slot) = Self::slot(first, message_len) {
+                    self.get_mut(slot).near.add(letters);
+                }
+            }
+        }
+    }
+
+    /// Whether a word may be a vocabulary word, spelled exactly or with typos, by its letters;
+    /// `None` when the table does not say (characters other than ASCII letters and digits,
+    /// very long words).
+    #[inline]
+    pub(crate) fn may_find(&self, key: Key) -> Option<bool> {
+        let slot = Self::slot(key.first, key.len)?;
+        let Some(tests) = self.table.get(slot) else {
+            return Some(false);
+        };
+        Some(
+            tests.exact.may_be_near(key.letters, 0)
+                || (key.len >= MIN_FUZZY_LEN
+                    && tests
+                        .near
+                        .may_be_near(key.letters, 2 * edit_budget(key.len) as u32)),
+        )
+    }
+
+    /// Whether a word may be a typo of a vocabulary word, by its letters.
+    pub(crate) fn may_be_near(&self, key: Key) -> bool {
+        match Self::slot(key.first, key.len) {
+            Some(slot) => self.table.get(slot).is_some_and(|tests| {
+                tests
+                    .near
+                    .may_be_near(key.letters, 2 * edit_budget(key.len) as u32)
+            }),
+            None => true,
+        }
+    }
+}
+
+/// The set of letters a word uses: a bit per ASCII letter, one for any digit, one for anything
+/// else. Read by bytes: every byte of a non-ASCII character is "anything else", as the
+/// character is.
+pub(crate) fn letter_mask(word: &str) -> u32 {
+    word.bytes()
+        .fold(0, |mask, byte| mask | LETTER_BITS[usize::from(byte)])
+}
+
+/// [`letter_mask`]'s bit for each byte.
+pub(crate) static LETTER_BITS: [u32; 256] = {
+    let mut bits = [1 << 27; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        match byte as u8 {
+            letter @ b'a'..=b'z' => bits[byte] = 1 << (letter - b'a'),
+            b'0'..=b'9' => bits[byte] = 1 << 26,
+            _ => {}
+        }
+        byte += 1;
+    }
+    bits
+};
+
+/// What the index's first tests read of a word: its first character, its length in
+/// characters, and the letters it uses ([`letter_mask`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Key {
+    pub first: char,
+    pub len: usize,
+    pub letters: u32,
+}
+
+impl Key {
+    /// The key of a word already read: its first character, its length in characters and
+    /// its [`letter_mask`].
+    pub(crate) fn new(first: char, len: usize, letters: u32) -> Key {
+        Key {
+            first,
+            len,
+            letters,
+        }
+    }
+
+    /// The key of a word, `None` for an empty one. One pass over its bytes.
+    pub(crate) fn of(word: &str) -> Option<Key> {
+        let bytes = word.as_bytes();
+        let first = match *bytes.first()? {
+            byte if byte.is_ascii() => char::from(byte),
+            _ => word.chars().next()?,
+        };
+        let (mut len, mut letters) = (0, 0);
+        for &byte in bytes {
+            // Bytes that do not continue a character count one each.
+            len += usize::from((byte as i8) >= -0x40);
+            letters |= LETTER_BITS[usize::from(byte)];
+        }
+        Some(Key {
+            first,
+            len,
+            letters,
+        })
+    }
+
+    /// The key of this word with `next` written after it.
+    pub(crate) fn joined(self, next: Key) -> Key {
+        Key {
+            first: self.first,
+            len: self.len + next.len,
+            letters: self.letters | next.letters,
+        }
+    }
+}
+
+/// Whether `bits` holds at most `n` set bits (`n` is small: clearing is cheaper than counting
+/// on processors without a population count).
+pub(crate) fn at_most(bits: u64, n: u32) -> bool {
+    let clear = |bits: u64| bits & bits.wrapping_sub(1);
+    match n {
+        0 => bits == 0,
+        1 => clear(bits) == 0,
+        2 => clear(clear(bits)) == 0,
+        3 => clear(clear(clear(bits))) == 0,
+        4 => clear(clear(clear(clear(bits)))) == 0,
+        _ => bits.count_ones() <= n,
+    }
+}
