@@ -6,38 +6,46 @@
 //! agree on a word longer than eight bytes. It owns nothing but that; it has no order and no
 //! removal, and it never allocates on a look-up.
 
-/// One word in a [`WordTable`].
+/// One word in a [`WordTable`]: sixteen bytes, so that the slots a look-up reads stay few
+/// cache lines.
 #[derive(Debug, Clone, Copy)]
-struct Slot<V> {
+struct Slot {
     hash: u64,
-    start: u32,
     /// The word's length, or [`EMPTY`].
     len: u32,
-    value: V,
+    /// Where the word's bytes start and its value is, in `entries`.
+    entry: u32,
 }
 
 /// The length that marks an empty slot (no word is that long).
 const EMPTY: u32 = u32::MAX;
 
+const VACANT: Slot = Slot {
+    hash: 0,
+    len: EMPTY,
+    entry: 0,
+};
+
 /// Short words to values. See the module docs.
 #[derive(Debug, Clone)]
 pub(crate) struct WordTable<V> {
-    slots: Vec<Slot<V>>,
+    slots: Vec<Slot>,
+    /// By entry: where its word starts in `bytes`, and its value.
+    entries: Vec<(u32, V)>,
     bytes: Vec<u8>,
-    len: usize,
 }
 
 impl<V> Default for WordTable<V> {
     fn default() -> Self {
         WordTable {
             slots: Vec::new(),
+            entries: Vec::new(),
             bytes: Vec::new(),
-            len: 0,
         }
     }
 }
 
-impl<V: Copy + Default> WordTable<V> {
+impl<V: Copy> WordTable<V> {
     #[inline]
     pub(crate) fn get(&self, word: &[u8]) -> Option<V> {
         let mask = self.slots.len().checked_sub(1)?;
@@ -49,27 +57,31 @@ impl<V: Copy + Default> WordTable<V> {
                 return None;
             }
             if slot.hash == hash && slot.len as usize == word.len() {
-                let start = slot.start as usize;
+                let &(start, value) = self.entries.get(slot.entry as usize)?;
+                let start = start as usize;
                 // Up to eight bytes, the hash and the length already say it (see `hash`).
                 if word.len() <= 8 || same(&self.bytes[start..start + word.len()], word) {
-                    return Some(slot.value);
+                    return Some(value);
                 }
             }
             at = (at + 1) & mask;
         }
     }
 
-    /// Adds `word`, or replaces its value. A word longer than `u32::MAX - 1` bytes, or
-    /// bytes beyond what `u32` counts, are not added.
+    /// Adds `word`, or replaces its value. A word or a table too large to count in `u32` is
+    /// not added.
     pub(crate) fn insert(&mut self, word: &[u8], value: V) {
-        let (Ok(len), Ok(start)) = (u32::try_from(word.len()), u32::try_from(self.bytes.len()))
-        else {
+        let (Ok(len), Ok(start), Ok(entry)) = (
+            u32::try_from(word.len()),
+            u32::try_from(self.bytes.len()),
+            u32::try_from(self.entries.len()),
+        ) else {
             return;
         };
         if len == EMPTY {
             return;
         }
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let hash = hash(word);
@@ -77,33 +89,25 @@ impl<V: Copy + Default> WordTable<V> {
         let mut at = self::start(hash, self.slots.len());
         while self.slots[at].len != EMPTY {
             let slot = self.slots[at];
-            let from = slot.start as usize;
-            if slot.hash == hash && slot.len == len && self.bytes[from..from + word.len()] == *word
-            {
-                self.slots[at].value = value;
-                return;
+            if slot.hash == hash && slot.len == len {
+                if let Some((from, old)) = self.entries.get_mut(slot.entry as usize) {
+                    let from = *from as usize;
+                    if self.bytes[from..from + word.len()] == *word {
+                        *old = value;
+                        return;
+                    }
+                }
             }
             at = (at + 1) & mask;
         }
         self.bytes.extend_from_slice(word);
-        self.len += 1;
-        self.slots[at] = Slot {
-            hash,
-            start,
-            len,
-            value,
-        };
+        self.entries.push((start, value));
+        self.slots[at] = Slot { hash, len, entry };
     }
 
     fn grow(&mut self) {
-        let vacant = Slot {
-            hash: 0,
-            start: 0,
-            len: EMPTY,
-            value: V::default(),
-        };
         let size = (self.slots.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![vacant; size]);
+        let old = std::mem::replace(&mut self.slots, vec![VACANT; size]);
         for slot in old.into_iter().filter(|slot| slot.len != EMPTY) {
             let mut at = start(slot.hash, size);
             while self.slots[at].len != EMPTY {

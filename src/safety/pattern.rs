@@ -90,8 +90,6 @@ impl IdFilter {
 pub(crate) struct Need {
     ids: IdFilter,
     classes: u128,
-    /// How common the need's words are (as in [`anchor`]): rare needs are checked first.
-    cost: usize,
 }
 
 impl Need {
@@ -146,7 +144,12 @@ impl Pattern {
         }
         let mut needs = Vec::new();
         collect_needs(&node, common, classes, &mut needs);
-        needs.sort_by_key(|need| need.cost);
+        // Rare needs first: they fail soonest. The rarest is the anchor that woke the pattern
+        // (see `anchor`), met whenever the pattern is asked about, so it goes last.
+        needs.sort_by_key(|(cost, _)| *cost);
+        let first = 1.min(needs.len());
+        needs.rotate_left(first);
+        let needs = needs.into_iter().map(|(_, need)| need).collect();
         let (anchors, anchor_classes) =
             match anchor(&node, common, classes) {
                 Some((_, words, classes)) => (words, classes),
@@ -490,9 +493,14 @@ fn anchor(
     }
 }
 
-/// The needs of `node` (see [`Pattern::needs`]): a sequence needs what each of its required
-/// items needs; anything else needs one word of [`need_of`].
-fn collect_needs(node: &Node, common: &[WordId], classes: &Classes<'_>, needs: &mut Vec<Need>) {
+/// The needs of `node` (see [`Pattern::needs`]) with what each costs as an anchor: a sequence
+/// needs what each of its required items needs; anything else needs one word of [`need_of`].
+fn collect_needs(
+    node: &Node,
+    common: &[WordId],
+    classes: &Classes<'_>,
+    needs: &mut Vec<(usize, Need)>,
+) {
     match node {
         Node::Seq(items) => items
             .iter()
@@ -501,9 +509,10 @@ fn collect_needs(node: &Node, common: &[WordId], classes: &Classes<'_>, needs: &
     }
 }
 
-/// One need every match of `node` meets, if there is one: an optional part or a gap needs
-/// nothing; an alternative needs one word of the need of each of its options.
-fn need_of(node: &Node, common: &[WordId], classes: &Classes<'_>) -> Option<Need> {
+/// One need every match of `node` meets, if there is one, with its cost as an anchor: an
+/// optional part or a gap needs nothing; an alternative needs one word of the need of each of
+/// its options.
+fn need_of(node: &Node, common: &[WordId], classes: &Classes<'_>) -> Option<(usize, Need)> {
     match node {
         Node::Atom(accept) => {
             let mut need = Need::default();
@@ -519,24 +528,23 @@ fn need_of(node: &Node, common: &[WordId], classes: &Classes<'_>) -> Option<Need
                 Accept::Any => return None,
             };
             ids.iter().for_each(|&id| need.ids.add(id));
-            need.cost = cost;
-            Some(need)
+            Some((cost, need))
         }
         Node::Opt(_) => None,
         Node::Seq(items) => items.iter().find_map(|item| need_of(item, common, classes)),
         Node::Alt(options) => {
-            let mut all = Need::default();
+            let (mut cost, mut all) = (0, Need::default());
             for option in options {
-                let need = need_of(option, common, classes)?;
+                let (option_cost, need) = need_of(option, common, classes)?;
                 all.ids
                     .0
                     .iter_mut()
                     .zip(need.ids.0)
                     .for_each(|(a, b)| *a |= b);
                 all.classes |= need.classes;
-                all.cost += need.cost;
+                cost += option_cost;
             }
-            Some(all)
+            Some((cost, all))
         }
     }
 }

@@ -21,22 +21,30 @@ use super::MAX_PATTERNS;
 const STACK_WORDS: usize = 128;
 
 /// A set of patterns, by index.
-pub(crate) struct Bits([u64; MAX_PATTERNS / 64]);
+pub(crate) struct Bits {
+    words: [u64; MAX_PATTERNS / 64],
+    /// Whether any was ever set: most sets stay empty, and say so without a scan.
+    any: bool,
+}
 
 impl Bits {
     pub(crate) fn new() -> Bits {
-        Bits([0; MAX_PATTERNS / 64])
+        Bits {
+            words: [0; MAX_PATTERNS / 64],
+            any: false,
+        }
     }
 
     pub(crate) fn get(&self, index: usize) -> bool {
-        self.0
+        self.words
             .get(index / 64)
             .is_some_and(|word| word & (1 << (index % 64)) != 0)
     }
 
     pub(crate) fn set(&mut self, index: usize) {
-        if let Some(word) = self.0.get_mut(index / 64) {
+        if let Some(word) = self.words.get_mut(index / 64) {
             *word |= 1 << (index % 64);
+            self.any = true;
         }
     }
 
@@ -46,7 +54,7 @@ impl Bits {
         let mut at = range.start;
         while at < end {
             let low = at / 64 * 64;
-            let mut bits = self.0[at / 64] >> (at - low);
+            let mut bits = self.words[at / 64] >> (at - low);
             let span = (end - at).min(64 - (at - low));
             if span < 64 {
                 bits &= (1 << span) - 1;
@@ -60,7 +68,7 @@ impl Bits {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.iter().all(|&word| word == 0)
+        !self.any
     }
 }
 

@@ -293,6 +293,29 @@ fn is_modifier(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{2060}'..='\u{2064}' | '\u{0300}'..='\u{036F}')
 }
 
+/// Non-ASCII characters that chat is full of, read without Unicode tables: pictographs, each a
+/// word of its own, and the joiners, variation selectors and skin tones inside emoji, which are
+/// skipped. A test checks each against the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plain {
+    Symbol,
+    Modifier,
+}
+
+fn plain_kind(c: char) -> Option<Plain> {
+    match c {
+        '\u{1F300}'..='\u{1F3FA}'
+        | '\u{1F400}'..='\u{1FAFF}'
+        | '\u{2600}'..='\u{2775}'
+        | '\u{2794}'..='\u{27BF}' => Some(Plain::Symbol),
+        '\u{FE00}'..='\u{FE0F}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{1F3FB}'..='\u{1F3FF}'
+        | '\u{2060}'..='\u{2064}' => Some(Plain::Modifier),
+        _ => None,
+    }
+}
+
 /// What reading a message hands on: each word as read, and the tokens that have fixed ids.
 /// Resolving words to ids ([`scan`]) and the router's first look (`screen.rs`) read a message
 /// the same way because both go through [`read`].
@@ -447,6 +470,16 @@ pub(crate) fn read(text: &str, words: &mut impl Words) {
         };
         let encoded = &bytes[at..at + c.len_utf8()];
         at += c.len_utf8();
+        // Emoji and their joiners, nearly all the non-ASCII of chat, need no Unicode tables.
+        match plain_kind(c) {
+            Some(Plain::Modifier) => continue,
+            Some(Plain::Symbol) => {
+                flush(&mut word, words);
+                words.word(encoded);
+                continue;
+            }
+            None => {}
+        }
         if c.is_alphanumeric() {
             c.to_lowercase().for_each(|lower| word.push(lower));
             continue;
@@ -495,6 +528,23 @@ mod tests {
             ),
             ["i", "can", "breathe", ".", "husband", "😂"]
         );
+    }
+
+    /// The shortcut for emoji and joiners must read them as the general path would.
+    #[test]
+    fn plain_characters_read_as_the_general_path_reads_them() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            match plain_kind(c) {
+                Some(Plain::Modifier) => {
+                    assert!(!c.is_alphanumeric() && is_modifier(c), "{c:?}");
+                }
+                Some(Plain::Symbol) => {
+                    assert!(!c.is_alphanumeric() && !is_modifier(c), "{c:?}");
+                    assert!(!c.is_whitespace() && !matches!(c, '\u{2019}' | '\u{2018}'));
+                }
+                None => {}
+            }
+        }
     }
 
     #[test]
