@@ -20,6 +20,7 @@ use crate::word_table::WordTable;
 #[derive(Debug)]
 struct VocabWord {
     text: String,
+    ascii: bool,
     len: usize,
     first: char,
     max_edits: usize,
@@ -131,6 +132,28 @@ pub(crate) const MIN_FUZZY_LEN: usize = 5;
 /// Words at least this long accept two edits.
 const TWO_EDIT_LEN: usize = 8;
 
+/// What [`TermIndex::plan`] decides for a word: whether it may be spelled like a vocabulary
+/// word, and the lengths of vocabulary words it may be a typo of (a bit each, and `long` for
+/// those from 63 up).
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    exact: bool,
+    near: u64,
+    long: bool,
+}
+
+/// Typos tolerated between a message word of `len` characters and a vocabulary word of
+/// `other_len` that accepts typos: the shorter word sets the budget (a short word is not a
+/// long one with typos), and the lengths must be within it.
+fn max_edits(len: usize, other_len: usize) -> usize {
+    let max_edits = edit_budget(other_len).min(edit_budget(len));
+    if len.abs_diff(other_len) > max_edits {
+        0
+    } else {
+        max_edits
+    }
+}
+
 /// Typos tolerated in a word of `len` characters.
 pub(crate) fn edit_budget(len: usize) -> usize {
     match len {
@@ -212,6 +235,7 @@ impl TermIndex {
         self.first_tests.add(first, len, letters, max_edits > 0);
         self.vocab.push(VocabWord {
             text: word.to_string(),
+            ascii: word.is_ascii(),
             len,
             first,
             max_edits,
@@ -227,10 +251,12 @@ impl TermIndex {
     pub(crate) fn may_find(&self, key: Key) -> bool {
         // Most chat words use letters no vocabulary word of their first letter and a near
         // length uses; the rest start with a character no such word starts with.
-        self.first_tests.may_find(key).unwrap_or_else(|| {
-            self.lengths
-                .may_hold(key.first, key.len, edit_budget(key.len))
-        })
+        match self.first_tests.sift(key) {
+            Some(sifted) => sifted.exact || sifted.near != 0,
+            None => self
+                .lengths
+                .may_hold(key.first, key.len, edit_budget(key.len)),
+        }
     }
 
     /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
@@ -241,51 +267,100 @@ impl TermIndex {
     }
 
     /// [`TermIndex::lookup`] of a word whose key is known.
-    fn lookup_keyed(&self, word: &str, key: Key, mut found: impl FnMut(VocabId, f32)) {
-        if !self.may_find(key) {
-            return;
+    fn lookup_keyed(&self, word: &str, key: Key, found: impl FnMut(VocabId, f32)) {
+        if let Some(plan) = self.plan(key) {
+            self.look_up(word, key, plan, found);
         }
+    }
+
+    /// What a look-up of a word with this key may find, decided from the key alone; `None`
+    /// when nothing.
+    fn plan(&self, key: Key) -> Option<Plan> {
+        let plan = match self.first_tests.sift(key) {
+            Some(sifted) => Plan {
+                exact: sifted.exact,
+                near: sifted.near,
+                long: false,
+            },
+            None => self.plan_slowly(key)?,
+        };
+        (plan.exact || plan.near != 0 || plan.long).then_some(plan)
+    }
+
+    /// [`TermIndex::plan`] for a word the first tests say nothing of: its first character is
+    /// no ASCII letter or digit, or it is very long.
+    fn plan_slowly(&self, key: Key) -> Option<Plan> {
         let Key {
             first,
             len,
             letters,
         } = key;
         let budget = edit_budget(len);
-        if let Some(id) = self.exact.get(word.as_bytes()) {
-            found(id, 1.0);
-            return;
+        if !self.lengths.may_hold(first, len, budget) {
+            return None;
         }
-        if len < MIN_FUZZY_LEN || !self.first_tests.may_be_near(key) {
-            return;
+        let mut near = 0;
+        let mut long = false;
+        if len >= MIN_FUZZY_LEN {
+            // Only the lengths some word that accepts typos has, and whose words use letters
+            // close enough. Lengths from 63 up share the top bit: when it is set, they are
+            // all tried.
+            let window = self.fuzzy_lengths.window(first, len, budget);
+            long = window >> 63 != 0;
+            let mut lengths = window & !(1 << 63);
+            while lengths != 0 {
+                let other_len = lengths.trailing_zeros() as usize;
+                lengths &= lengths - 1;
+                let max_edits = max_edits(len, other_len);
+                if max_edits > 0
+                    && self.fuzzy.get(first, other_len).is_some_and(|bucket| {
+                        bucket.letters.may_be_near(letters, 2 * max_edits as u32)
+                    })
+                {
+                    near |= 1 << other_len;
+                }
+            }
         }
-        let mut pattern = None;
-        // Only the lengths some word that accepts typos has. Lengths from 63 up share the top
-        // bit: when it is set, they are all tried.
-        let window = self.fuzzy_lengths.window(first, len, budget);
-        let mut short = window & !(1 << 63);
+        Some(Plan {
+            exact: true,
+            near,
+            long,
+        })
+    }
+
+    /// [`TermIndex::lookup`] of a word as its `plan` says.
+    fn look_up(&self, word: &str, key: Key, plan: Plan, mut found: impl FnMut(VocabId, f32)) {
+        if plan.exact {
+            if let Some(id) = self.exact.get(word.as_bytes()) {
+                found(id, 1.0);
+                return;
+            }
+        }
+        let Key {
+            first,
+            len,
+            letters,
+        } = key;
+        let mut near = plan.near;
         let short = std::iter::from_fn(|| {
-            let other_len = (short != 0).then(|| short.trailing_zeros() as usize);
-            short &= short.wrapping_sub(1);
+            let other_len = (near != 0).then(|| near.trailing_zeros() as usize);
+            near &= near.wrapping_sub(1);
             other_len
         });
-        let long = (window >> 63 != 0)
-            .then(|| 63.max(len.saturating_sub(budget))..=len + budget)
+        let long = plan
+            .long
+            .then(|| 63.max(len.saturating_sub(edit_budget(len)))..=len + edit_budget(len))
             .into_iter()
             .flatten();
+        let mut pattern = None;
         for other_len in short.chain(long) {
-            // Every word of a bucket accepts typos, as many as its length allows; the shorter
-            // word sets the budget: a short word is not a long one with typos.
-            let max_edits = edit_budget(other_len).min(budget);
-            if max_edits == 0 || len.abs_diff(other_len) > max_edits {
+            let max_edits = max_edits(len, other_len);
+            if max_edits == 0 {
                 continue;
             }
             // Each typo changes at most two letters of the set a word uses.
             let limit = 2 * max_edits as u32;
-            let Some(bucket) = self
-                .fuzzy
-                .get(first, other_len)
-                .filter(|bucket| bucket.letters.may_be_near(letters, limit))
-            else {
+            let Some(bucket) = self.fuzzy.get(first, other_len) else {
                 continue;
             };
             for entry in &bucket.words {
@@ -295,7 +370,7 @@ impl TermIndex {
                 let vocab = &self.vocab[entry.id.get()];
                 debug_assert_eq!((vocab.first, vocab.len), (first, other_len));
                 let pattern = pattern.get_or_insert_with(|| Pattern::new(word));
-                if let Some(distance) = pattern.distance_to(&vocab.text, max_edits) {
+                if let Some(distance) = pattern.distance_to(&vocab.text, vocab.ascii, max_edits) {
                     found(entry.id, 1.0 - distance as f32 / vocab.len as f32);
                 }
             }
@@ -368,15 +443,16 @@ impl TermIndex {
     ) {
         // The pair is built only if the vocabulary may hold a word like it.
         let key = word_key.joined(stem_key);
-        if !self.may_find(key) {
+        if word.len() + stem.len() < MIN_FUZZY_LEN {
             return;
         }
+        let Some(plan) = self.plan(key) else {
+            return;
+        };
         pair.clear();
         pair.push_str(word);
         pair.push_str(stem);
-        if pair.len() >= MIN_FUZZY_LEN {
-            self.lookup_keyed(pair, key, found);
-        }
+        self.look_up(pair, key, plan, found);
     }
 
     /// Whether the vocabulary holds a word that `stem` may stand for.

@@ -296,12 +296,12 @@ impl Matcher {
     /// [`Matcher::assess`] finds no topic; it may say yes needlessly.
     pub fn may_name_a_subject(&self, text: &str) -> bool {
         self.with_scratch(|scratch| {
-            let cleaned = normalize::readable(text, &mut scratch.markup);
             screen::may_name_terms(
                 self.screen,
                 &self.terms,
                 &self.language,
-                cleaned,
+                text,
+                &mut scratch.markup,
                 &mut scratch.screen,
             )
         })
@@ -328,13 +328,20 @@ impl Matcher {
             pair,
             hits,
         } = scratch;
-        let cleaned = normalize::readable(text, markup);
         // Nearly every message names no subject, and most show it without normalising.
         if screened
-            && !screen::may_name_terms(self.screen, &self.terms, &self.language, cleaned, screen)
+            && !screen::may_name_terms(
+                self.screen,
+                &self.terms,
+                &self.language,
+                text,
+                markup,
+                screen,
+            )
         {
             return Assessment::nothing();
         }
+        let cleaned = normalize::readable(text, markup);
         normalize::normalize_readable(cleaned, normalized);
         if normalized.is_empty() {
             return Assessment::nothing();

@@ -153,7 +153,7 @@ pub fn normalize_into(text: &str, out: &mut Normalized) {
 /// The part of a message that is read: at most [`MAX_SCANNED_BYTES`], without the markup that
 /// carries no words (removed into `scratch` when there is any).
 pub(crate) fn readable<'a>(text: &'a str, scratch: &'a mut String) -> &'a str {
-    let text = truncate(text, MAX_SCANNED_BYTES);
+    let text = truncated(text);
     if has_markup(text) {
         strip_markup(text, scratch);
         scratch.as_str()
@@ -340,6 +340,11 @@ pub fn normalized_key(text: &str) -> String {
     normalize(text).stems().collect::<Vec<_>>().join(" ")
 }
 
+/// The first [`MAX_SCANNED_BYTES`] of a message, the part that is read.
+pub(crate) fn truncated(text: &str) -> &str {
+    truncate(text, MAX_SCANNED_BYTES)
+}
+
 fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
@@ -382,17 +387,23 @@ fn is_invisible(c: char) -> bool {
         | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-/// Whether `text` may hold markup that [`strip_markup`] removes: a tag needs `<`, a code block
-/// "```", a URL `://` or `www.`. Most chat holds none, and is read as it is.
+/// Whether `text` may hold markup that [`strip_markup`] removes. Most chat holds none, and is
+/// read as it is.
 fn has_markup(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'<' => true,
-        b'`' => bytes[i..].starts_with(b"```"),
-        b':' => bytes[i + 1..].starts_with(b"//"),
-        b'.' => i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www"),
+    (0..bytes.len()).any(|at| may_start_markup(bytes, at))
+}
+
+/// Whether markup may be at or around byte `at`: a tag needs `<`, a code block "```", a URL
+/// `://` or `www.`. The matcher's first look asks this of the bytes it reads between words.
+pub(crate) fn may_start_markup(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(b'<') => true,
+        Some(b'`') => bytes[at..].starts_with(b"```"),
+        Some(b':') => bytes[at + 1..].starts_with(b"//"),
+        Some(b'.') => at >= 3 && bytes[at - 3..at].eq_ignore_ascii_case(b"www"),
         _ => false,
-    })
+    }
 }
 
 /// Removes Discord markup that carries no words: `<@123>`, `<#123>`, `<:emoji:123>`, `<t:123:R>`,
@@ -435,11 +446,13 @@ fn markup_len(text: &str) -> Option<usize> {
                 || inner.starts_with("http"));
         return is_markup.then_some(end);
     }
-    let lower_prefix: String = text.chars().take(8).flat_map(char::to_lowercase).collect();
-    if lower_prefix.starts_with("http://")
-        || lower_prefix.starts_with("https://")
-        || lower_prefix.starts_with("www.")
-    {
+    // Compared byte by byte: no character outside ASCII lowercases to one of these.
+    let starts = |prefix: &[u8]| {
+        text.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts(b"http://") || starts(b"https://") || starts(b"www.") {
         return Some(text.find(char::is_whitespace).unwrap_or(text.len()));
     }
     None

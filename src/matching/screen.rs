@@ -20,7 +20,10 @@
 
 use super::index::{joinable_pair, TermIndex};
 use super::language::Language;
-use super::normalize::{plain_kind, split_word, stem, stem_of, stock_words, Plain};
+use super::normalize::{
+    may_start_markup, plain_kind, readable, split_word, stem, stem_of, stock_words, truncated,
+    Plain,
+};
 use super::sieve::{Key, LETTER_BITS};
 
 /// How a matcher's first look reads messages, decided once per term index.
@@ -47,14 +50,15 @@ pub(crate) struct Scratch {
     pair: String,
 }
 
-/// Whether any word of `readable` (a message as `normalize::readable` leaves it), or any two
-/// neighbouring words written together, may be a word of a subject's terms. `false` is
-/// certain: finding terms in the normalised message would find none.
+/// Whether any word of `text` (as normalisation reads it), or any two neighbouring words
+/// written together, may be a word of a subject's terms. `false` is certain: finding terms in
+/// the normalised message would find none. `markup` is scratch space for removing markup.
 pub(crate) fn may_name_terms(
     screen: Screen,
     index: &TermIndex,
     language: &Language,
-    readable: &str,
+    text: &str,
+    markup: &mut String,
     scratch: &mut Scratch,
 ) -> bool {
     let Scratch {
@@ -63,11 +67,13 @@ pub(crate) fn may_name_terms(
         stem,
         pair,
     } = scratch;
+    let text = truncated(text);
     if !screen.exact {
-        if let Some(found) = quick_look(index, language, readable, word, previous, stem, pair) {
+        if let Some(found) = quick_look(index, language, text, word, previous, stem, pair) {
             return found;
         }
     }
+    let readable = readable(text, markup);
     word.clear();
     previous.clear();
     let mut look = Look {
@@ -157,17 +163,18 @@ static ASCII_CLASS: [u8; 256] = {
 /// The first look in the common case (the index knows no stock word): words of ASCII letters
 /// between separators, each asked about as it stands before any apostrophe, read a byte at a
 /// time without copying unless it has capitals. `None` when the message needs the general
-/// reading (an invisible character where it could join a word).
+/// reading: markup that normalisation would remove first, or an invisible character where it
+/// could join a word.
 fn quick_look(
     index: &TermIndex,
     language: &Language,
-    readable: &str,
+    text: &str,
     lower: &mut String,
     previous: &mut String,
     stem_buffer: &mut String,
     pair: &mut String,
 ) -> Option<bool> {
-    let bytes = readable.as_bytes();
+    let bytes = text.as_bytes();
     let class = |at: usize| bytes.get(at).map_or(0, |&b| ASCII_CLASS[usize::from(b)]);
     // The word before, if it may pair with the next: where its text is (the message, or
     // `previous` when it had to be lowercased), and its key.
@@ -176,10 +183,13 @@ fn quick_look(
     while let Some(&byte) = bytes.get(at) {
         if ASCII_CLASS[usize::from(byte)] & LETTER == 0 {
             if byte.is_ascii() {
+                if may_start_markup(bytes, at) {
+                    return None;
+                }
                 at += 1;
                 continue;
             }
-            let c = readable[at..].chars().next()?;
+            let c = text[at..].chars().next()?;
             at += c.len_utf8();
             match plain_kind(c) {
                 // Between words, a symbol or an invisible character only separates.
@@ -190,13 +200,17 @@ fn quick_look(
         }
         // A word: its part before any apostrophe, with its key.
         let start = at;
-        let (mut letters, mut upper) = (0u32, false);
-        while class(at) & LETTER != 0 {
-            let byte = bytes[at];
+        let (mut letters, mut classes) = (0u32, 0u8);
+        for &byte in &bytes[start..] {
+            let class = ASCII_CLASS[usize::from(byte)];
+            if class & LETTER == 0 {
+                break;
+            }
             letters |= LETTER_BITS[usize::from(byte | 0x20)];
-            upper |= ASCII_CLASS[usize::from(byte)] & UPPER != 0;
+            classes |= class;
             at += 1;
         }
+        let upper = classes & UPPER != 0;
         let end = at;
         // What follows: an apostrophe that joins more letters (`n't` or a clitic), or the end.
         let mut negated = false;
@@ -205,7 +219,7 @@ fn quick_look(
             let apostrophe = match bytes.get(at) {
                 Some(&b) if ASCII_CLASS[usize::from(b)] & APOSTROPHE != 0 => 1,
                 Some(0xE2) if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0x98 | 0x99])) => 3,
-                Some(b) if !b.is_ascii() => match readable[at..].chars().next() {
+                Some(b) if !b.is_ascii() => match text[at..].chars().next() {
                     Some(c) if plain_kind(c) == Some(Plain::Invisible) => return None,
                     _ => 0,
                 },
@@ -231,11 +245,11 @@ fn quick_look(
         negated &= clitics == 1;
         let token = if upper {
             lower.clear();
-            lower.push_str(&readable[start..end]);
+            lower.push_str(&text[start..end]);
             lower.make_ascii_lowercase();
             lower.as_str()
         } else {
-            &readable[start..end]
+            &text[start..end]
         };
         let first = char::from(bytes[start] | 0x20);
         let key = Key::new(first, end - start, letters);
@@ -252,7 +266,7 @@ fn quick_look(
             if let Some((place, before_key)) = before {
                 if index.may_find(before_key.joined(stem_key)) {
                     let word = match place {
-                        Some((from, to)) => &readable[from..to],
+                        Some((from, to)) => &text[from..to],
                         None => previous.as_str(),
                     };
                     let mut joined = false;

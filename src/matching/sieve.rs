@@ -89,18 +89,40 @@ impl Letters {
 
 /// The index's first tests of a message word, by its first ASCII letter or digit and its
 /// length: the letters of the vocabulary words of exactly that length (a word spelled like one
-/// uses the same letters), and of those that accept typos and that a word of that length may
-/// be a typo of. Most chat words use letters none of them do, and are done with one look at
-/// this table.
+/// uses the same letters), and, for each length of vocabulary words that accept typos and that
+/// a word of that length may be a typo of, the letters of those words. Most chat words use
+/// letters none of them do, and are done with one look at this table; for the rest, it says
+/// which lengths of words to read.
 #[derive(Debug, Default)]
 pub(crate) struct FirstTests {
     table: Vec<Tests>,
 }
 
+/// The most lengths a word may be a typo of: its own, give or take two.
+const NEAR_LENGTHS: usize = 5;
+
 #[derive(Debug, Clone, Copy, Default)]
 struct Tests {
     exact: Letters,
-    near: Letters,
+    near: [Near; NEAR_LENGTHS],
+    near_count: u8,
+}
+
+/// The vocabulary words of one length that a message word may be a typo of, and in how many
+/// letters it may differ from them (twice its typos: each changes at most two).
+#[derive(Debug, Clone, Copy, Default)]
+struct Near {
+    len: u8,
+    limit: u8,
+    letters: Letters,
+}
+
+/// What the first tests say of a word: whether it may be spelled like a vocabulary word, and
+/// the lengths of vocabulary words it may be a typo of (a bit each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sifted {
+    pub exact: bool,
+    pub near: u64,
 }
 
 impl FirstTests {
@@ -127,42 +149,61 @@ impl FirstTests {
         }
         for message_len in MIN_FUZZY_LEN..TABLE_LEN {
             let max_edits = edit_budget(message_len).min(edit_budget(len));
-            if message_len.abs_diff(len) <= max_edits {
-                if let Some(slot) = Self::slot(first, message_len) {
-                    self.get_mut(slot).near.add(letters);
+            if message_len.abs_diff(len) > max_edits {
+                continue;
+            }
+            let Some(slot) = Self::slot(first, message_len) else {
+                continue;
+            };
+            let tests = self.get_mut(slot);
+            let count = usize::from(tests.near_count);
+            let at = match tests.near[..count]
+                .iter()
+                .position(|near| usize::from(near.len) == len)
+            {
+                Some(at) => at,
+                None if count < NEAR_LENGTHS => {
+                    tests.near[count] = Near {
+                        len: len as u8,
+                        limit: 2 * max_edits as u8,
+                        letters: Letters::default(),
+                    };
+                    tests.near_count += 1;
+                    count
+                }
+                // A window holds at most five lengths.
+                None => continue,
+            };
+            tests.near[at].letters.add(letters);
+        }
+    }
+
+    /// What the table says of a word; `None` when it cannot say (characters other than ASCII
+    /// letters and digits, very long words).
+    #[inline]
+    pub(crate) fn sift(&self, key: Key) -> Option<Sifted> {
+        let slot = Self::slot(key.first, key.len)?;
+        let Some(tests) = self.table.get(slot) else {
+            return Some(Sifted {
+                exact: false,
+                near: 0,
+            });
+        };
+        let mut near = 0;
+        if key.len >= MIN_FUZZY_LEN {
+            for group in &tests.near[..usize::from(tests.near_count)] {
+                if group
+                    .letters
+                    .may_be_near(key.letters, u32::from(group.limit))
+                {
+                    near |= 1 << group.len;
                 }
             }
         }
-    }
-
-    /// Whether a word may be a vocabulary word, spelled exactly or with typos, by its letters;
-    /// `None` when the table does not say (characters other than ASCII letters and digits,
-    /// very long words).
-    #[inline]
-    pub(crate) fn may_find(&self, key: Key) -> Option<bool> {
-        let slot = Self::slot(key.first, key.len)?;
-        let Some(tests) = self.table.get(slot) else {
-            return Some(false);
-        };
-        Some(
-            tests.exact.may_be_near(key.letters, 0)
-                || (key.len >= MIN_FUZZY_LEN
-                    && tests
-                        .near
-                        .may_be_near(key.letters, 2 * edit_budget(key.len) as u32)),
-        )
-    }
-
-    /// Whether a word may be a typo of a vocabulary word, by its letters.
-    pub(crate) fn may_be_near(&self, key: Key) -> bool {
-        match Self::slot(key.first, key.len) {
-            Some(slot) => self.table.get(slot).is_some_and(|tests| {
-                tests
-                    .near
-                    .may_be_near(key.letters, 2 * edit_budget(key.len) as u32)
-            }),
-            None => true,
-        }
+        Some(Sifted {
+            exact: tests.exact.may_be_near(key.letters, 0),
+            near,
+        })
     }
 }
 
@@ -239,16 +280,8 @@ impl Key {
     }
 }
 
-/// Whether `bits` holds at most `n` set bits (`n` is small: clearing is cheaper than counting
-/// on processors without a population count).
+/// Whether `bits` holds at most `n` set bits. Counted without branches: `n` changes from one
+/// call to the next, and a branch on it would be mispredicted.
 pub(crate) fn at_most(bits: u64, n: u32) -> bool {
-    let clear = |bits: u64| bits & bits.wrapping_sub(1);
-    match n {
-        0 => bits == 0,
-        1 => clear(bits) == 0,
-        2 => clear(clear(bits)) == 0,
-        3 => clear(clear(clear(bits))) == 0,
-        4 => clear(clear(clear(clear(bits)))) == 0,
-        _ => bits.count_ones() <= n,
-    }
+    bits.count_ones() <= n
 }
