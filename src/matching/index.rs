@@ -13,7 +13,7 @@ use super::fnv::FnvMap;
 use super::ids::{SubjectIndex, VocabId};
 use super::language::Language;
 use super::normalize::{normalize, Normalized};
-use super::sieve::{at_most, letter_mask, FirstTests, Key, LengthsByFirst, Letters};
+use super::sieve::{letter_mask, FirstTests, Key, LengthsByFirst, Letters};
 use crate::word_table::WordTable;
 
 /// One distinct word of the catalog's terms.
@@ -62,6 +62,35 @@ impl Bucket {
     fn push(&mut self, word: Fuzzy) {
         self.letters.add(word.letters);
         self.words.push(word);
+    }
+
+    /// Calls `visit` with the words that may differ from a word using `letters` in at most
+    /// `limit` letters. The limit is the same for the whole bucket, and a large catalog's
+    /// buckets hold dozens of words: each takes a test with no branch on the limit.
+    fn near(&self, letters: u32, limit: u32, mut visit: impl FnMut(&Fuzzy)) {
+        match limit {
+            2 => self.within::<2>(letters, &mut visit),
+            4 => self.within::<4>(letters, &mut visit),
+            _ => self
+                .words
+                .iter()
+                .filter(|entry| (letters ^ entry.letters).count_ones() <= limit)
+                .for_each(visit),
+        }
+    }
+
+    fn within<const LIMIT: u32>(&self, letters: u32, visit: &mut impl FnMut(&Fuzzy)) {
+        for entry in &self.words {
+            // Clearing the lowest set bit `LIMIT` times leaves nothing when at most `LIMIT`
+            // were set: cheaper than counting on processors without a population count.
+            let mut differences = letters ^ entry.letters;
+            for _ in 0..LIMIT {
+                differences &= differences.wrapping_sub(1);
+            }
+            if differences == 0 {
+                visit(entry);
+            }
+        }
     }
 
     fn remove(&mut self, id: VocabId) {
@@ -125,6 +154,9 @@ pub(crate) struct TermIndex {
     first_tests: FirstTests,
     terms: Vec<Term>,
     terms_by_first_word: FnvMap<VocabId, Vec<usize>>,
+    /// By vocabulary id: whether the word is the first of some term. A message none of whose
+    /// words is the first of a term names no term.
+    starts_term: Vec<bool>,
 }
 
 /// Words shorter than this must be spelled exactly: too many short words are one edit apart.
@@ -203,6 +235,11 @@ impl TermIndex {
         let ids: Vec<VocabId> = words.iter().map(|word| self.vocab_id(word)).collect();
         // Only terms with the same first word can be the same term: a short list, so building
         // stays linear in the number of terms.
+        let first = ids[0].get();
+        if self.starts_term.len() <= first {
+            self.starts_term.resize(first + 1, false);
+        }
+        self.starts_term[first] = true;
         let same_start = self.terms_by_first_word.entry(ids[0]).or_default();
         let terms = &self.terms;
         if same_start.iter().any(|&id| {
@@ -219,7 +256,7 @@ impl TermIndex {
     }
 
     fn vocab_id(&mut self, word: &str) -> VocabId {
-        if let Some(id) = self.exact.get(word.as_bytes()) {
+        if let Some(&id) = self.exact.get(word.as_bytes()) {
             return id;
         }
         let id = VocabId::new(self.vocab.len());
@@ -251,12 +288,10 @@ impl TermIndex {
     pub(crate) fn may_find(&self, key: Key) -> bool {
         // Most chat words use letters no vocabulary word of their first letter and a near
         // length uses; the rest start with a character no such word starts with.
-        match self.first_tests.sift(key) {
-            Some(sifted) => sifted.exact || sifted.near != 0,
-            None => self
-                .lengths
-                .may_hold(key.first, key.len, edit_budget(key.len)),
-        }
+        self.first_tests.may_find(key).unwrap_or_else(|| {
+            self.lengths
+                .may_hold(key.first, key.len, edit_budget(key.len))
+        })
     }
 
     /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
@@ -276,6 +311,9 @@ impl TermIndex {
     /// What a look-up of a word with this key may find, decided from the key alone; `None`
     /// when nothing.
     fn plan(&self, key: Key) -> Option<Plan> {
+        if !self.may_find(key) {
+            return None;
+        }
         let plan = match self.first_tests.sift(key) {
             Some(sifted) => Plan {
                 exact: sifted.exact,
@@ -331,7 +369,7 @@ impl TermIndex {
     /// [`TermIndex::lookup`] of a word as its `plan` says.
     fn look_up(&self, word: &str, key: Key, plan: Plan, mut found: impl FnMut(VocabId, f32)) {
         if plan.exact {
-            if let Some(id) = self.exact.get(word.as_bytes()) {
+            if let Some(&id) = self.exact.get(word.as_bytes()) {
                 found(id, 1.0);
                 return;
             }
@@ -363,17 +401,14 @@ impl TermIndex {
             let Some(bucket) = self.fuzzy.get(first, other_len) else {
                 continue;
             };
-            for entry in &bucket.words {
-                if !at_most(u64::from(letters ^ entry.letters), limit) {
-                    continue;
-                }
+            bucket.near(letters, limit, |entry| {
                 let vocab = &self.vocab[entry.id.get()];
                 debug_assert_eq!((vocab.first, vocab.len), (first, other_len));
                 let pattern = pattern.get_or_insert_with(|| Pattern::new(word));
                 if let Some(distance) = pattern.distance_to(&vocab.text, vocab.ascii, max_edits) {
                     found(entry.id, 1.0 - distance as f32 / vocab.len as f32);
                 }
-            }
+            });
         }
     }
 
@@ -455,17 +490,23 @@ impl TermIndex {
         self.look_up(pair, key, plan, found);
     }
 
-    /// Whether the vocabulary holds a word that `stem` may stand for.
-    pub(crate) fn finds(&self, stem: &str) -> bool {
+    /// Whether `vocab` is the first word of some term.
+    pub(crate) fn starts_term(&self, vocab: VocabId) -> bool {
+        self.starts_term.get(vocab.get()).copied().unwrap_or(false)
+    }
+
+    /// Whether the vocabulary holds a word that `stem` may stand for and that is the first of
+    /// some term: finding terms begins only at such words.
+    pub(crate) fn finds_a_start(&self, stem: &str) -> bool {
         let mut found = false;
-        self.lookup(stem, |_, _| found = true);
+        self.lookup(stem, |vocab, _| found |= self.starts_term(vocab));
         found
     }
 
-    /// [`TermIndex::finds`] of a word whose key is known.
-    pub(crate) fn finds_keyed(&self, stem: &str, key: Key) -> bool {
+    /// [`TermIndex::finds_a_start`] of a word whose key is known.
+    pub(crate) fn finds_a_start_keyed(&self, stem: &str, key: Key) -> bool {
         let mut found = false;
-        self.lookup_keyed(stem, key, |_, _| found = true);
+        self.lookup_keyed(stem, key, |vocab, _| found |= self.starts_term(vocab));
         found
     }
 

@@ -7,7 +7,7 @@
 //! 1. [`normalize()`](normalize::normalize) the text into word tokens (Unicode, Discord markup,
 //!    code blocks, chat spellings, plurals), numbered by sentence and clause. Most messages
 //!    never get here: a first look (`screen.rs`) asks the term index about their words as they
-//!    stand, and when it knows none of them the message names no subject.
+//!    stand, and when none of them starts a term the message names no subject.
 //! 2. Find the subjects' *terms* (names and spellings, from the response files) in the tokens,
 //!    tolerating typos in long words and words split or joined (`index.rs`). A message that names
 //!    no subject is done here, which is the fate of almost every message.

@@ -4,15 +4,16 @@
 //! words of a message as normalisation would (the same markup removal before it, the same
 //! apostrophes, the same plural stems, through the same functions) but without sentences,
 //! clauses or quotes, and asks the term index about each word and each pair of neighbouring
-//! words, as finding terms would. When the index knows none of them, the message names no
-//! subject, and normalising it in full is skipped.
+//! words, as finding terms would. A term is only found where its first word is, so when none
+//! of them is the first word of a term, the message names no subject, and normalising it in
+//! full is skipped.
 //!
 //! Contractions and chat spellings are read out into a few stock words
-//! (`normalize::stock_words`). When the index knows none of those (the usual case), they need
-//! not be looked at: a word is asked about as it stands before any apostrophe (and without the
-//! `n` of `n't`), and pairs are asked about even where the reading would separate them. That
-//! asks more than finding terms would, never less. When the index does know a stock word, the
-//! look reads every word out exactly as normalisation does.
+//! (`normalize::stock_words`). When no term starts with one of those (the usual case), they
+//! need not be looked at: a word is asked about as it stands before any apostrophe (and
+//! without the `n` of `n't`), and pairs are asked about even where the reading would separate
+//! them. That asks more than finding terms would, never less. When a term does start with a
+//! stock word, the look reads every word out exactly as normalisation does.
 //!
 //! It owns only that reading. It errs one way: "no" is certain, "maybe" goes on to the full
 //! path. A character it has no cheap reading for (a letter outside ASCII, a symbol it does not
@@ -29,14 +30,14 @@ use super::sieve::{Key, LETTER_BITS};
 /// How a matcher's first look reads messages, decided once per term index.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Screen {
-    /// The index knows a stock word: read every word out exactly.
+    /// A term starts with a stock word: read every word out exactly.
     exact: bool,
 }
 
 impl Screen {
     pub(crate) fn new(index: &TermIndex) -> Screen {
         Screen {
-            exact: stock_words().any(|word| index.finds(&stem(word))),
+            exact: stock_words().any(|word| index.finds_a_start(&stem(word))),
         }
     }
 }
@@ -160,7 +161,7 @@ static ASCII_CLASS: [u8; 256] = {
     table
 };
 
-/// The first look in the common case (the index knows no stock word): words of ASCII letters
+/// The first look in the common case (no term starts with a stock word): words of ASCII letters
 /// between separators, each asked about as it stands before any apostrophe, read a byte at a
 /// time without copying unless it has capitals. `None` when the message needs the general
 /// reading: markup that normalisation would remove first, or an invisible character where it
@@ -260,7 +261,7 @@ fn quick_look(
             Key::of(stem)
         };
         if let Some(stem_key) = stem_key {
-            if index.may_find(stem_key) && index.finds_keyed(stem, stem_key) {
+            if index.may_find(stem_key) && index.finds_a_start_keyed(stem, stem_key) {
                 return Some(true);
             }
             if let Some((place, before_key)) = before {
@@ -270,8 +271,8 @@ fn quick_look(
                         None => previous.as_str(),
                     };
                     let mut joined = false;
-                    index.lookup_pair((word, before_key), (stem, stem_key), pair, |_, _| {
-                        joined = true;
+                    index.lookup_pair((word, before_key), (stem, stem_key), pair, |vocab, _| {
+                        joined |= index.starts_term(vocab);
                     });
                     if joined && joinable_pair(language, word, token) {
                         return Some(true);
@@ -283,7 +284,8 @@ fn quick_look(
             // `n't` reads the word without its `n`, not as written: it pairs with nothing.
             let reading = token.strip_suffix('n').unwrap_or(token);
             let stem = stem_of(reading, stem_buffer);
-            if Key::of(stem).is_some_and(|key| index.may_find(key) && index.finds_keyed(stem, key))
+            if Key::of(stem)
+                .is_some_and(|key| index.may_find(key) && index.finds_a_start_keyed(stem, key))
             {
                 return Some(true);
             }
@@ -355,7 +357,7 @@ impl Look<'_> {
             return false;
         };
         // The index's first test is asked here, before anything is built or called.
-        if self.index.may_find(stem_key) && self.index.finds_keyed(stem, stem_key) {
+        if self.index.may_find(stem_key) && self.index.finds_a_start_keyed(stem, stem_key) {
             return true;
         }
         let pairs = as_written && self.previous_as_written;
@@ -368,7 +370,7 @@ impl Look<'_> {
                 (self.previous, previous_key),
                 (stem, stem_key),
                 self.pair,
-                |_, _| joined = true,
+                |vocab, _| joined |= self.index.starts_term(vocab),
             );
             if joined && joinable_pair(self.language, self.previous, token) {
                 return true;

@@ -60,22 +60,29 @@ impl LengthsByFirst {
 /// The letters of a group of words: those any of them uses and those all of them use. A
 /// message word's letters outside the first, and the second's missing from the word, differ
 /// from every word of the group, so a group can be passed over whole.
-#[derive(Debug, Clone, Copy, Default)]
+/// Eight bytes, so that the sieve's table stays small.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Letters {
     any: u32,
+    /// [`Letters::NONE`] while the group is empty (no letter mask has every bit).
     all: u32,
-    words: u32,
+}
+
+impl Default for Letters {
+    fn default() -> Self {
+        Letters {
+            any: 0,
+            all: Self::NONE,
+        }
+    }
 }
 
 impl Letters {
+    const NONE: u32 = u32::MAX;
+
     pub(crate) fn add(&mut self, letters: u32) {
-        self.all = if self.words == 0 {
-            letters
-        } else {
-            self.all & letters
-        };
+        self.all &= letters;
         self.any |= letters;
-        self.words += 1;
     }
 
     /// Whether a word using `letters` may differ from some word of the group in at most
@@ -83,19 +90,22 @@ impl Letters {
     pub(crate) fn may_be_near(&self, letters: u32, limit: u32) -> bool {
         let surely_different =
             u64::from(letters & !self.any) | u64::from(self.all & !letters) << 32;
-        self.words > 0 && at_most(surely_different, limit)
+        self.all != Self::NONE && at_most(surely_different, limit)
     }
 }
 
 /// The index's first tests of a message word, by its first ASCII letter or digit and its
 /// length: the letters of the vocabulary words of exactly that length (a word spelled like one
-/// uses the same letters), and, for each length of vocabulary words that accept typos and that
-/// a word of that length may be a typo of, the letters of those words. Most chat words use
-/// letters none of them do, and are done with one look at this table; for the rest, it says
-/// which lengths of words to read.
+/// uses the same letters), and of the words that accept typos and that a word of that length
+/// may be a typo of, together and by length. Most chat words use letters none of them do, and
+/// are done with one look at this table; for the rest, it says which lengths of words to read.
 #[derive(Debug, Default)]
 pub(crate) struct FirstTests {
+    /// The first test: sixteen bytes a slot, so that the table stays in the fastest cache.
     table: Vec<Tests>,
+    /// The second, for the few words that pass the first: the words of each length they may
+    /// be a typo of.
+    lengths: Vec<NearLengths>,
 }
 
 /// The most lengths a word may be a typo of: its own, give or take two.
@@ -104,8 +114,13 @@ const NEAR_LENGTHS: usize = 5;
 #[derive(Debug, Clone, Copy, Default)]
 struct Tests {
     exact: Letters,
+    near: Letters,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct NearLengths {
     near: [Near; NEAR_LENGTHS],
-    near_count: u8,
+    count: u8,
 }
 
 /// The vocabulary words of one length that a message word may be a typo of, and in how many
@@ -117,8 +132,8 @@ struct Near {
     letters: Letters,
 }
 
-/// What the first tests say of a word: whether it may be spelled like a vocabulary word, and
-/// the lengths of vocabulary words it may be a typo of (a bit each).
+/// What the first tests say of a word in detail: whether it may be spelled like a vocabulary
+/// word, and the lengths of vocabulary words it may be a typo of (a bit each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Sifted {
     pub exact: bool,
@@ -131,18 +146,19 @@ impl FirstTests {
         (len < TABLE_LEN).then_some(first * TABLE_LEN + len)
     }
 
-    fn get_mut(&mut self, slot: usize) -> &mut Tests {
+    fn get_mut(&mut self, slot: usize) -> (&mut Tests, &mut NearLengths) {
         if self.table.is_empty() {
             self.table = vec![Tests::default(); 36 * TABLE_LEN];
+            self.lengths = vec![NearLengths::default(); 36 * TABLE_LEN];
         }
-        &mut self.table[slot]
+        (&mut self.table[slot], &mut self.lengths[slot])
     }
 
     /// Adds a vocabulary word. Words are never taken out: a group that still counts a word
     /// that stopped accepting typos only passes more message words on.
     pub(crate) fn add(&mut self, first: char, len: usize, letters: u32, accepts_typos: bool) {
         if let Some(slot) = Self::slot(first, len) {
-            self.get_mut(slot).exact.add(letters);
+            self.get_mut(slot).0.exact.add(letters);
         }
         if !accepts_typos {
             return;
@@ -155,35 +171,52 @@ impl FirstTests {
             let Some(slot) = Self::slot(first, message_len) else {
                 continue;
             };
-            let tests = self.get_mut(slot);
-            let count = usize::from(tests.near_count);
-            let at = match tests.near[..count]
+            let (tests, lengths) = self.get_mut(slot);
+            tests.near.add(letters);
+            let count = usize::from(lengths.count);
+            let at = match lengths.near[..count]
                 .iter()
                 .position(|near| usize::from(near.len) == len)
             {
                 Some(at) => at,
                 None if count < NEAR_LENGTHS => {
-                    tests.near[count] = Near {
+                    lengths.near[count] = Near {
                         len: len as u8,
                         limit: 2 * max_edits as u8,
                         letters: Letters::default(),
                     };
-                    tests.near_count += 1;
+                    lengths.count += 1;
                     count
                 }
                 // A window holds at most five lengths.
                 None => continue,
             };
-            tests.near[at].letters.add(letters);
+            lengths.near[at].letters.add(letters);
         }
     }
 
-    /// What the table says of a word; `None` when it cannot say (characters other than ASCII
-    /// letters and digits, very long words).
+    /// Whether a word may be a vocabulary word, spelled exactly or with typos, by its letters;
+    /// `None` when the table cannot say (characters other than ASCII letters and digits, very
+    /// long words).
     #[inline]
-    pub(crate) fn sift(&self, key: Key) -> Option<Sifted> {
+    pub(crate) fn may_find(&self, key: Key) -> Option<bool> {
         let slot = Self::slot(key.first, key.len)?;
         let Some(tests) = self.table.get(slot) else {
+            return Some(false);
+        };
+        Some(
+            tests.exact.may_be_near(key.letters, 0)
+                || (key.len >= MIN_FUZZY_LEN
+                    && tests
+                        .near
+                        .may_be_near(key.letters, 2 * edit_budget(key.len) as u32)),
+        )
+    }
+
+    /// What the table says of a word in detail; `None` when it cannot say.
+    pub(crate) fn sift(&self, key: Key) -> Option<Sifted> {
+        let slot = Self::slot(key.first, key.len)?;
+        let (Some(tests), Some(lengths)) = (self.table.get(slot), self.lengths.get(slot)) else {
             return Some(Sifted {
                 exact: false,
                 near: 0,
@@ -191,7 +224,7 @@ impl FirstTests {
         };
         let mut near = 0;
         if key.len >= MIN_FUZZY_LEN {
-            for group in &tests.near[..usize::from(tests.near_count)] {
+            for group in &lengths.near[..usize::from(lengths.count)] {
                 if group
                     .letters
                     .may_be_near(key.letters, u32::from(group.limit))
@@ -280,8 +313,17 @@ impl Key {
     }
 }
 
-/// Whether `bits` holds at most `n` set bits. Counted without branches: `n` changes from one
-/// call to the next, and a branch on it would be mispredicted.
+/// Whether `bits` holds at most `n` set bits. For the limits typos allow (up to four), the
+/// lowest set bit is cleared four times and the answer picked without a branch: `n` changes
+/// from one call to the next, and processors without a population count count slowly.
 pub(crate) fn at_most(bits: u64, n: u32) -> bool {
-    bits.count_ones() <= n
+    let clear = |bits: u64| bits & bits.wrapping_sub(1);
+    let one = clear(bits);
+    let two = clear(one);
+    let three = clear(two);
+    let four = clear(three);
+    match [bits, one, two, three, four].get(n as usize) {
+        Some(&left) => left == 0,
+        None => bits.count_ones() <= n,
+    }
 }

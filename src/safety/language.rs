@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pattern::{Classes, Pattern};
-use super::screen::{Bits, Reading, Screen};
+use super::screen::{Bits, Candidates, Reading, RuleShape, Screen};
 use super::text::{self, Mode, Vocabulary, WordId, BREAK, FIRST_WORD, UNKNOWN};
 use super::Safety;
 use crate::catalog::Problem;
@@ -132,18 +132,9 @@ impl Router {
         }
     }
 
-    /// Whether a rule may fire when only `candidates` can match: one of its own patterns and
-    /// one of each set it requires are candidates.
-    fn may_fire(&self, candidates: &Bits) -> bool {
-        !candidates.is_empty() && self.rules.iter().any(|rule| self.armed(rule, candidates))
-    }
-
-    fn armed(&self, rule: &Rule, candidates: &Bits) -> bool {
-        rule.patterns.iter().any(|range| candidates.any_in(range))
-            && rule
-                .with
-                .iter()
-                .all(|&set| candidates.any_in(&self.sets[set]))
+    /// Whether a rule may fire when only `candidates` can match.
+    fn may_fire(&self, candidates: &Candidates) -> bool {
+        (0..self.rules.len()).any(|rule| self.screen.armed(rule, candidates))
     }
 
     /// Runs the rules, crises first. With `screened`, only the candidates of the first look
@@ -154,12 +145,12 @@ impl Router {
             .read(&self.vocabulary, &self.class_masks, message, &mut reading);
         let mut heap = Vec::new();
         let words = self.words(message, &reading, &mut heap);
-        let candidates = screened.then(|| self.screen.candidates(words, &reading));
-        if candidates.as_ref().is_some_and(|c| !self.may_fire(c)) {
+        let candidates = self.screen.candidates(words, &reading);
+        if screened && !self.may_fire(&candidates) {
             return None;
         }
         let class_of = |id: WordId| self.class_of(id);
-        let may_match = |index: usize| candidates.as_ref().is_none_or(|c| c.get(index));
+        let may_match = |index: usize| !screened || candidates.get(index);
         let mut done = Bits::new();
         let mut hit = Bits::new();
         let mut matches = |index: usize| {
@@ -178,8 +169,8 @@ impl Router {
                 })
             })
         };
-        for rule in &self.rules {
-            if candidates.as_ref().is_some_and(|c| !self.armed(rule, c)) {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if screened && !self.screen.armed(index, &candidates) {
                 continue;
             }
             let primary = if rule.unless_in_sentence.is_empty() {
@@ -466,7 +457,14 @@ pub fn build(display: &str, text: &str) -> Result<Router, Vec<Problem>> {
         list.sort_unstable();
         list.dedup();
     }
-    let screen = Screen::new(&wakers, &patterns);
+    let shapes: Vec<RuleShape<'_>> = rules
+        .iter()
+        .map(|rule| RuleShape {
+            patterns: &rule.patterns,
+            requires: &rule.with,
+        })
+        .collect();
+    let screen = Screen::new(&wakers, &patterns, &shapes, &sets);
     Ok(Router {
         vocabulary,
         class_masks,

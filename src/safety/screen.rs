@@ -11,27 +11,22 @@
 //! patterns each word wakes. Its answer errs only one way: a pattern left out cannot match,
 //! while a candidate may still not. It never decides what a message signals.
 
-use std::ops::Range;
-
 use super::pattern::{Need, Pattern, Present};
 use super::text::{self, Mode, Vocabulary, WordId};
 use super::MAX_PATTERNS;
 
 /// Words of a message kept on the stack; the rare longer message is read again into the heap.
-const STACK_WORDS: usize = 128;
+const STACK_WORDS: usize = 64;
 
 /// A set of patterns, by index.
 pub(crate) struct Bits {
     words: [u64; MAX_PATTERNS / 64],
-    /// Whether any was ever set: most sets stay empty, and say so without a scan.
-    any: bool,
 }
 
 impl Bits {
     pub(crate) fn new() -> Bits {
         Bits {
             words: [0; MAX_PATTERNS / 64],
-            any: false,
         }
     }
 
@@ -44,31 +39,7 @@ impl Bits {
     pub(crate) fn set(&mut self, index: usize) {
         if let Some(word) = self.words.get_mut(index / 64) {
             *word |= 1 << (index % 64);
-            self.any = true;
         }
-    }
-
-    /// Whether any index in `range` is in the set, 64 at a time.
-    pub(crate) fn any_in(&self, range: &Range<usize>) -> bool {
-        let end = range.end.min(MAX_PATTERNS);
-        let mut at = range.start;
-        while at < end {
-            let low = at / 64 * 64;
-            let mut bits = self.words[at / 64] >> (at - low);
-            let span = (end - at).min(64 - (at - low));
-            if span < 64 {
-                bits &= (1 << span) - 1;
-            }
-            if bits != 0 {
-                return true;
-            }
-            at += span;
-        }
-        false
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        !self.any
     }
 }
 
@@ -94,7 +65,30 @@ impl Reading {
     }
 }
 
-/// Which patterns each word wakes, and what each pattern needs.
+/// What a rule or a set is to the first look: one bit. Rules and sets past the 63rd share the
+/// last bit, which only makes the look more willing to pass a message on.
+pub(crate) fn bit(index: usize) -> u64 {
+    1 << index.min(63)
+}
+
+/// The patterns that may match a message, and the rules and sets they belong to (a bit each,
+/// see [`bit`]).
+pub(crate) struct Candidates {
+    patterns: Bits,
+    /// Rules one of whose own patterns is a candidate.
+    rules: u64,
+    /// Sets one of whose patterns is a candidate.
+    sets: u64,
+}
+
+impl Candidates {
+    pub(crate) fn get(&self, pattern: usize) -> bool {
+        self.patterns.get(pattern)
+    }
+}
+
+/// Which patterns each word wakes, what each pattern needs, and which rules can fire on which
+/// candidates.
 #[derive(Debug)]
 pub(crate) struct Screen {
     /// By word id `i`: `woken_by[wake_start[i]..wake_start[i + 1]]` are the patterns it anchors.
@@ -103,17 +97,53 @@ pub(crate) struct Screen {
     /// By pattern `p`: `needs[need_start[p]..need_start[p + 1]]`, rarest first.
     need_start: Vec<u32>,
     needs: Vec<Need>,
+    /// By pattern: the rules it is one of the own patterns of, and the sets it is in.
+    pattern_rules: Vec<u64>,
+    pattern_sets: Vec<u64>,
+    /// By rule: the sets it requires (`with`).
+    requires: Vec<u64>,
+}
+
+/// What the first look needs to know of a rule: its own patterns (and those of its `when`
+/// sets), and the sets it requires.
+pub(crate) struct RuleShape<'a> {
+    pub patterns: &'a [std::ops::Range<usize>],
+    pub requires: &'a [usize],
 }
 
 impl Screen {
-    /// The tables for `patterns`, given the patterns each word id anchors.
-    pub(crate) fn new(wakers: &[Vec<u16>], patterns: &[Pattern]) -> Screen {
+    /// The tables for `patterns`, given the patterns each word id anchors, the rules and the
+    /// sets (as ranges of patterns).
+    pub(crate) fn new(
+        wakers: &[Vec<u16>],
+        patterns: &[Pattern],
+        rules: &[RuleShape<'_>],
+        sets: &[std::ops::Range<usize>],
+    ) -> Screen {
         let mut screen = Screen {
             wake_start: vec![0],
             woken_by: Vec::new(),
             need_start: vec![0],
             needs: Vec::new(),
+            pattern_rules: vec![0; patterns.len()],
+            pattern_sets: vec![0; patterns.len()],
+            requires: rules
+                .iter()
+                .map(|rule| rule.requires.iter().fold(0, |all, &set| all | bit(set)))
+                .collect(),
         };
+        for (index, rule) in rules.iter().enumerate() {
+            for range in rule.patterns {
+                if let Some(owned) = screen.pattern_rules.get_mut(range.clone()) {
+                    owned.iter_mut().for_each(|mask| *mask |= bit(index));
+                }
+            }
+        }
+        for (index, set) in sets.iter().enumerate() {
+            if let Some(owned) = screen.pattern_sets.get_mut(set.clone()) {
+                owned.iter_mut().for_each(|mask| *mask |= bit(index));
+            }
+        }
         for list in wakers {
             screen.woken_by.extend_from_slice(list);
             screen.wake_start.push(index(screen.woken_by.len()));
@@ -145,8 +175,12 @@ impl Screen {
 
     /// The patterns that may match the message of `reading`, whose ids are `words`: each is
     /// woken by one of the words and has every need met. Empty for nearly every message.
-    pub(crate) fn candidates(&self, words: &[WordId], reading: &Reading) -> Bits {
-        let mut candidates = Bits::new();
+    pub(crate) fn candidates(&self, words: &[WordId], reading: &Reading) -> Candidates {
+        let mut candidates = Candidates {
+            patterns: Bits::new(),
+            rules: 0,
+            sets: 0,
+        };
         for &id in words {
             let id = usize::from(id);
             let (Some(&start), Some(&end)) = (self.wake_start.get(id), self.wake_start.get(id + 1))
@@ -156,11 +190,23 @@ impl Screen {
             for &pattern in &self.woken_by[start as usize..end as usize] {
                 let pattern = usize::from(pattern);
                 if !candidates.get(pattern) && self.needs_met(pattern, &reading.present) {
-                    candidates.set(pattern);
+                    candidates.patterns.set(pattern);
+                    candidates.rules |= self.pattern_rules.get(pattern).copied().unwrap_or(!0);
+                    candidates.sets |= self.pattern_sets.get(pattern).copied().unwrap_or(!0);
                 }
             }
         }
         candidates
+    }
+
+    /// Whether rule number `rule` may fire when only `candidates` can match: one of its own
+    /// patterns and one of each set it requires are candidates.
+    pub(crate) fn armed(&self, rule: usize, candidates: &Candidates) -> bool {
+        candidates.rules & bit(rule) != 0
+            && self
+                .requires
+                .get(rule)
+                .is_none_or(|&sets| sets & !candidates.sets == 0)
     }
 
     fn needs_met(&self, pattern: usize, present: &Present) -> bool {

@@ -116,7 +116,7 @@ impl Vocabulary {
         true
     }
 
-    pub(crate) fn lookup(&self, word: &[u8]) -> Option<Entry> {
+    pub(crate) fn lookup(&self, word: &[u8]) -> Option<&Entry> {
         self.entries.get(word)
     }
 
