@@ -621,3 +621,88 @@ fn a_long_name_is_a_term_but_a_list_of_names_is_refused() {
         "is longer than 16 words",
     );
 }
+
+#[test]
+fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"adults\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy\"",
+        );
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("different audiences may share: {err}"));
+    let route = |message: &str| {
+        catalog
+            .matcher()
+            .assess(message, immunobot::matching::Addressing::Passive)
+            .answer()
+            .map(|index| catalog.topic(index).id.clone())
+    };
+    assert_eq!(
+        route("what is CAR T cell therapy for kids?").as_deref(),
+        Some("cancer-vaccines")
+    );
+    assert_eq!(
+        route("my husband is 52, what is CAR T cell therapy?").as_deref(),
+        Some("car-t")
+    );
+    assert_eq!(
+        route("I'm 8. what is CAR T cell therapy?").as_deref(),
+        Some("cancer-vaccines")
+    );
+    // Nothing says who: silence rather than an answer about the wrong people.
+    assert_eq!(route("what is CAR T cell therapy?"), None);
+}
+
+#[test]
+fn a_shared_name_needs_different_audiences_and_a_declared_audience() {
+    let problems = problems(|dir| {
+        for topic in ["car-t", "cancer-vaccines"] {
+            replace_in(
+                dir,
+                &format!("topics/{topic}.toml"),
+                "excerpt_of = \"immunotherapy\"\n",
+                "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
+            );
+        }
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy\"",
+        );
+        replace_in(
+            dir,
+            "topics/monoclonal-antibodies.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"toddlers\"\n",
+        );
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("car-t.toml:")
+                && p.contains("also claimed by topic `cancer-vaccines`")),
+        "{problems:?}"
+    );
+    assert_reported(
+        &problems,
+        "topics/monoclonal-antibodies.toml",
+        6,
+        "audience `toddlers` is not declared in language.toml (known: children, adults)",
+    );
+}

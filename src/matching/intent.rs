@@ -130,7 +130,12 @@ pub(crate) fn read(
             && !opens_question
             && report_at.is_some_and(|report| request_at.is_none_or(|request| report <= request));
         let request = !narrative && request_at.is_some();
-        let asks = !narrative && (clause.question || request || direct || opens_question);
+        let asks = !narrative
+            && (clause.question
+                || request
+                || direct
+                || opens_question
+                || is_kind_query(&clause.slots, language));
         reading.request |= request;
         reading.asks |= asks;
         reading.statement |= narrative;
@@ -206,9 +211,13 @@ fn clauses<'a>(
             continue;
         };
         clause.last_token = position;
+        let covers = |m: &&TermMatch| m.start <= position && position < m.end;
+        // Where two subjects share the name, it is this subject's name too.
         let named = found
             .iter()
-            .find(|m| m.start <= position && position < m.end);
+            .filter(covers)
+            .find(|m| m.subject == subject)
+            .or_else(|| found.iter().find(covers));
         let slot = match named {
             Some(m) if m.subject == subject => Slot::Subject,
             Some(_) => Slot::Other,
@@ -222,6 +231,16 @@ fn clauses<'a>(
                 }
             }
         };
+        // A name of several words is one slot, so that a cue such as "how is {subject}
+        // treated" reads "how is primary CNS lymphoma treated".
+        let continues_name = named.is_some_and(|m| position > m.start)
+            && matches!(
+                (clause.slots.last(), &slot),
+                (Some(Slot::Subject), Slot::Subject) | (Some(Slot::Other), Slot::Other)
+            );
+        if continues_name {
+            continue;
+        }
         match slot {
             Slot::Subject => clause.subject_end = Some(clause.slots.len() + 1),
             Slot::Other => clause.has_other = true,
@@ -285,6 +304,40 @@ fn has_no_object(clause: &Clause) -> bool {
         && clause.slots.iter().any(|slot| {
             slot.is_in(List::AskPhrases) || slot.is_in(List::AskNouns) || slot.is_in(List::What)
         })
+}
+
+/// A query typed like a search: the subject's name, a kind of question and nothing but filler
+/// ("wilms tumor prognosis", "treatment for merkel cell cancer", "RCC stages pls").
+fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
+    let mut has_subject = false;
+    let mut has_cue = false;
+    let mut position = 0;
+    while position < slots.len() {
+        let cue = language
+            .kinds()
+            .iter()
+            .filter_map(|kind| phrase_at(slots, position, &kind.cues))
+            .max();
+        if let Some(len) = cue {
+            has_cue = true;
+            has_subject |= slots[position..position + len]
+                .iter()
+                .any(|slot| matches!(slot, Slot::Subject));
+            position += len;
+            continue;
+        }
+        let slot = &slots[position];
+        match slot {
+            Slot::Subject => has_subject = true,
+            Slot::Word { .. }
+                if [List::Filler, List::Relation, List::GenericHeads]
+                    .iter()
+                    .any(|&list| slot.is_in(list)) => {}
+            _ => return false,
+        }
+        position += 1;
+    }
+    has_subject && has_cue
 }
 
 fn starts_question(clause: &Clause) -> bool {

@@ -7,8 +7,10 @@
 //! Phrases are matched on normalised words (the same normalisation as messages), never
 //! fuzzily: a typo may weaken a request but must never make one.
 
+use std::ops::RangeInclusive;
+
 use super::fnv::FnvMap;
-use super::ids::KindId;
+use super::ids::{AudienceId, KindId};
 use super::normalize::normalize;
 
 /// The named lists of the language file. Each list's meaning is documented in the shipped
@@ -208,6 +210,17 @@ pub struct Kind {
     pub framing: bool,
 }
 
+/// Who a subject is about, when several subjects share a name: acute lymphoblastic leukemia
+/// in children and in adults. A message says which by its words ("my son", "in adults") or by
+/// an age ("my 6 year old", "I'm 38").
+#[derive(Debug, Clone)]
+pub struct Audience {
+    pub id: String,
+    pub cues: Phrases,
+    /// The ages, in years, that belong to this audience (inclusive).
+    pub ages: RangeInclusive<u32>,
+}
+
 /// The lists a word belongs to (as a one-word entry), one bit per [`List`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Membership(u32);
@@ -227,6 +240,7 @@ pub struct Language {
     memberships: FnvMap<String, Membership>,
     kinds: Vec<Kind>,
     definition: KindId,
+    audiences: Vec<Audience>,
 }
 
 impl Language {
@@ -242,7 +256,48 @@ impl Language {
                 framing: false,
             }],
             definition: KindId::new(0),
+            audiences: Vec::new(),
         }
+    }
+
+    /// Declares an audience (or returns the one already declared under that id).
+    pub fn add_audience(&mut self, id: &str, ages: RangeInclusive<u32>) -> AudienceId {
+        if let Some(existing) = self.audience(id) {
+            return existing;
+        }
+        self.audiences.push(Audience {
+            id: id.to_string(),
+            cues: Phrases::default(),
+            ages,
+        });
+        AudienceId::new(self.audiences.len() - 1)
+    }
+
+    /// Adds a word or phrase that says a message is about this audience.
+    pub fn add_audience_cue(
+        &mut self,
+        audience: AudienceId,
+        phrase: &str,
+    ) -> Result<(), PhraseError> {
+        let parsed = parse_phrase(phrase)?;
+        if parsed.contains(&Element::Subject) {
+            return Err(PhraseError::SubjectNotAllowed(phrase.to_string()));
+        }
+        if let Some(audience) = self.audiences.get_mut(audience.get()) {
+            audience.cues.insert(parsed);
+        }
+        Ok(())
+    }
+
+    pub fn audience(&self, id: &str) -> Option<AudienceId> {
+        self.audiences
+            .iter()
+            .position(|audience| audience.id == id)
+            .map(AudienceId::new)
+    }
+
+    pub fn audiences(&self) -> &[Audience] {
+        &self.audiences
     }
 
     /// Adds a phrase to a list.

@@ -22,6 +22,7 @@
 //! it knows nothing of files or the catalog. Matching cannot fail and allocates a bounded
 //! amount per message.
 
+mod audience;
 mod fnv;
 pub mod ids;
 mod index;
@@ -31,7 +32,7 @@ pub mod normalize;
 
 use std::cell::RefCell;
 
-pub use ids::{KindId, SubjectIndex, TopicIndex};
+pub use ids::{AudienceId, KindId, SubjectIndex, TopicIndex};
 pub use language::{Language, List, PhraseError, Phrases};
 
 use index::{Hit, TermIndex, TermMatch};
@@ -154,6 +155,8 @@ pub struct SubjectSpec<'a> {
     /// A broader subject this one is part of (CAR-T of immunotherapy): when both are named,
     /// this one is the more specific answer.
     pub parent: Option<SubjectIndex>,
+    /// Who the subject is about, when it shares names with subjects about others.
+    pub audience: Option<AudienceId>,
 }
 
 /// One reviewed answer: which subject and which kind of question it answers. Answers are
@@ -173,6 +176,7 @@ struct SubjectEntry {
     /// The words of the subject's own names: "the CAR part of CAR-T" asks about the name.
     name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
+    audience: Option<AudienceId>,
 }
 
 #[derive(Debug)]
@@ -233,6 +237,7 @@ impl Matcher {
                         Phrases::lenient(words.iter().map(String::as_str))
                     },
                     answers: Vec::new(),
+                    audience: spec.audience,
                 }
             })
             .collect();
@@ -297,7 +302,7 @@ impl Matcher {
         if found.is_empty() {
             return Assessment::nothing();
         }
-        let chosen = self.resolve(found);
+        let chosen = self.for_audience(normalized, self.resolve(found));
         self.decide(normalized, &chosen, addressing)
     }
 
@@ -471,6 +476,39 @@ impl Matcher {
             Some((answer, _)) if self.kind_of(answer) == Some(kind) => Some(answer),
             _ => Some(first),
         }
+    }
+
+    /// Where subjects about different audiences share the name the message uses ("ALL" in
+    /// children and in adults), keeps the one the message is about; when it does not say, all
+    /// stay, and the question is ambiguous.
+    fn for_audience(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
+        let audience_of = |m: &TermMatch| self.subjects[m.subject.get()].audience;
+        let shared = |m: &TermMatch| {
+            chosen.iter().any(|other| {
+                other.subject != m.subject
+                    && (other.start, other.end) == (m.start, m.end)
+                    && audience_of(other).is_some()
+            })
+        };
+        if !chosen.iter().any(|m| audience_of(m).is_some() && shared(m)) {
+            return chosen;
+        }
+        let Some(said) = audience::audience_of(normalized, &self.language) else {
+            return chosen;
+        };
+        chosen
+            .iter()
+            .filter(|m| {
+                !shared(m) || audience_of(m) == Some(said) || {
+                    // Keep the group whole when none of it is about the audience said.
+                    !chosen.iter().any(|other| {
+                        (other.start, other.end) == (m.start, m.end)
+                            && audience_of(other) == Some(said)
+                    })
+                }
+            })
+            .copied()
+            .collect()
     }
 
     /// Drops subjects that are parents of another match and names inside longer names of
