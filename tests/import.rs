@@ -630,3 +630,113 @@ fn names_as_publishers_write_them_find_their_answers() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// CancerGov titles for one audience, coordinated titles and bracketed ones: the names members
+/// type reach the right answer, and a name shared by the adult and the childhood title is
+/// decided by who the message is about.
+#[test]
+fn cancergov_titles_give_the_names_members_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancer = dir.path().join("1_CancerGov_QA");
+    fs::create_dir_all(&cancer).unwrap();
+    let subjects = [
+        "Adult Acute Myeloid Leukemia",
+        "Childhood Acute Myeloid Leukemia and Other Myeloid Malignancies",
+        "Liver (Hepatocellular) Cancer",
+        "Oral Cavity and Oropharyngeal Cancer",
+        "Non-Small Cell Lung Cancer",
+        "Gastrointestinal Carcinoid Tumors",
+    ];
+    for (n, focus) in subjects.iter().enumerate() {
+        let doc = format!("00002{n:02}_1");
+        // Placeholder text; it writes the abbreviations a publisher would (NSCLC, AML), but not
+        // GCT, so that initialism is never made a name.
+        let answer = "Placeholder answer text about NSCLC and AML, for tests only.";
+        let questions = [
+            ("information", format!("What is (are) {focus} ?")),
+            (
+                "treatment",
+                format!("What are the treatments for {focus} ?"),
+            ),
+            ("outlook", format!("What is the outlook for {focus} ?")),
+        ];
+        let pairs: Vec<(String, &str, String, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(k, (qtype, question))| {
+                (
+                    format!("{doc}-{}", k + 1),
+                    *qtype,
+                    question.clone(),
+                    answer.to_string(),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            cancer.join(format!("{doc}.xml")),
+            document(
+                &doc,
+                "CancerGov",
+                "https://www.cancer.gov/test",
+                focus,
+                &[],
+                &borrowed,
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("responses");
+    import(dir.path(), &out, &support()).unwrap();
+    let catalog = load(&out);
+    let adult_aml = |k: usize| Some(format!("medquad-0000200-1-{k}"));
+    let child_aml = |k: usize| Some(format!("medquad-0000201-1-{k}"));
+    let table: Vec<(&str, Option<String>)> = vec![
+        ("what is AML in adults?", adult_aml(1)),
+        ("my dad is 67 and has AML, what's the outlook", adult_aml(3)),
+        (
+            "I'm 38 and just got told I have acute myeloid leukemia. how is it treated?",
+            adult_aml(2),
+        ),
+        ("my 9yo niece has AML. what is it exactly?", child_aml(1)),
+        ("prognosis for pediatric AML?", child_aml(3)),
+        (
+            "how is acute myeloid leukaemia treated in kids",
+            child_aml(2),
+        ),
+        // Nothing says who: two answers could be meant, so none is given.
+        ("AML prognosis?", None),
+        (
+            "what is hepatocellular cancer?",
+            Some("medquad-0000202-1-1".into()),
+        ),
+        (
+            "hepatocellular carcinoma treatment options?",
+            Some("medquad-0000202-1-2".into()),
+        ),
+        ("what is liver cancer?", Some("medquad-0000202-1-1".into())),
+        (
+            "how is oropharyngeal cancer treated",
+            Some("medquad-0000203-1-2".into()),
+        ),
+        ("what's NSCLC?", Some("medquad-0000204-1-1".into())),
+        ("how is nsclc treated?", Some("medquad-0000204-1-2".into())),
+        (
+            "what is non small cell lung carcinoma",
+            Some("medquad-0000204-1-1".into()),
+        ),
+        // Initials the corpus never writes are not names.
+        ("what is GCT?", None),
+    ];
+    let mut misses = Vec::new();
+    for (message, expected) in &table {
+        let got = route(&catalog, message);
+        if &got != expected {
+            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

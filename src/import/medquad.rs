@@ -28,6 +28,8 @@ use crate::catalog::{is_valid_topic_id, MAX_TOPIC_ID_LEN};
 use crate::matching::language::{check_question, check_term};
 use crate::matching::normalize::normalized_key;
 
+use super::names;
+
 /// Largest XML document read. MedQuAD's largest is well under 1 MiB; anything near this is not a
 /// MedQuAD document and is skipped before it is read whole.
 pub const MAX_XML_BYTES: u64 = 4 * 1024 * 1024;
@@ -575,6 +577,8 @@ struct TopicFile {
     subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audience: Option<&'static str>,
     body: String,
     matching: MatchingFile,
 }
@@ -622,28 +626,6 @@ fn usable_phrase(text: &str, max_words: usize) -> bool {
         && !key.is_empty()
 }
 
-/// A name without its bracketed parts, and those parts: "Chronic lymphocytic leukemia (CLL)"
-/// is named both "Chronic lymphocytic leukemia" and "CLL".
-fn bracketed_parts(name: &str) -> (String, Vec<String>) {
-    let mut outside = String::new();
-    let mut inside = Vec::new();
-    let mut rest = name;
-    while let Some(open) = rest.find('(') {
-        let Some(close) = rest[open..].find(')').map(|offset| open + offset) else {
-            break;
-        };
-        outside.push_str(&rest[..open]);
-        let part = rest[open + 1..close].trim();
-        if !part.is_empty() {
-            inside.push(part.to_string());
-        }
-        rest = &rest[close + 1..];
-    }
-    outside.push_str(rest);
-    let outside = outside.split_whitespace().collect::<Vec<_>>().join(" ");
-    (outside, inside)
-}
-
 fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile> {
     // Documents about the same focus (GARD and GHR often both have one) share one subject.
     let mut groups: Vec<(String, Vec<&Document>)> = Vec::new();
@@ -687,6 +669,14 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     // Short synonyms and abbreviations are often everyday words too ("IS", "ADD", "CAR", "COLD"):
     // the matcher cannot see capitals, so one that the reviewed texts themselves use as a
     // lowercase word is left out. Read from the corpus, so no word list is needed.
+    let attested: HashSet<&str> = documents
+        .iter()
+        .flat_map(|doc| &doc.pairs)
+        .flat_map(|pair| pair.answer.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| {
+            (2..=8).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_uppercase())
+        })
+        .collect();
     let everyday: HashSet<&str> = documents
         .iter()
         .flat_map(|doc| &doc.pairs)
@@ -697,9 +687,62 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
                 && word.bytes().all(|b| b.is_ascii_lowercase())
         })
         .collect();
-    // Every focus names its own subject first; synonyms and abbreviations only where no other
-    // subject claims them.
-    let mut claimed: HashMap<String, usize> = group_of.clone();
+    // Every focus names its own subject. Other names (variants of the title, synonyms,
+    // abbreviations, initialisms) go to a subject only when no other subject could claim them:
+    // "Oral Cavity Cancer" derived from two titles names neither.
+    // A title for one audience ("Childhood Acute Lymphoblastic Leukemia") also gives the name
+    // without it, shared with the same title for the other audience; the message's audience
+    // tells them apart.
+    let audiences: Vec<Option<&'static str>> = groups
+        .iter()
+        .map(|(_, docs)| names::audience(&docs[0].focus).map(|(audience, _)| audience))
+        .collect();
+    let mut proposed: Vec<Vec<String>> = Vec::with_capacity(groups.len());
+    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
+    for (group_index, (_, docs)) in groups.iter().enumerate() {
+        let mut full_names: Vec<String> = Vec::new();
+        let mut short_names: Vec<String> = Vec::new();
+        for title in docs
+            .iter()
+            .map(|doc| &doc.focus)
+            .chain(docs.iter().flat_map(|doc| &doc.synonyms))
+        {
+            full_names.extend(names::variants(title));
+            short_names.extend(names::bracketed(title));
+            if let Some((_, rest)) = names::audience(title) {
+                full_names.extend(names::variants(rest));
+            }
+        }
+        for doc in docs {
+            for pair in &doc.pairs {
+                for name in &full_names {
+                    short_names.extend(defined_abbreviations(name, &pair.answer));
+                }
+            }
+        }
+        // Initials only where the corpus itself writes them: "NSCLC" is, "GCT" is not (and
+        // would be germ cell tumors as often as gastrointestinal carcinoid tumors).
+        short_names.extend(
+            full_names
+                .iter()
+                .filter_map(|name| names::initialism(name))
+                .filter(|initials| attested.contains(initials.as_str())),
+        );
+        let mut all = full_names;
+        all.extend(
+            short_names
+                .into_iter()
+                .filter(|name| !ambiguous_name(name, &everyday)),
+        );
+        let mut keys: HashSet<String> = HashSet::new();
+        for name in &all {
+            let key = normalized_key(name);
+            if keys.insert(key.clone()) {
+                owners.entry(key).or_default().push(group_index);
+            }
+        }
+        proposed.push(all);
+    }
     let mut topics = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut seen_qids: HashSet<String> = HashSet::new();
@@ -707,40 +750,7 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     for (group_index, (_, docs)) in groups.iter().enumerate() {
         let mut terms = Vec::new();
         let mut term_keys: HashSet<String> = HashSet::new();
-        let mut candidates: Vec<String> = Vec::new();
-        let mut others: Vec<String> = Vec::new();
-        for focus in docs.iter().map(|doc| &doc.focus) {
-            let (outside, inside) = bracketed_parts(focus);
-            candidates.push(focus.clone());
-            candidates.push(outside);
-            // As the publisher writes it in its questions: "What causes Gum (Periodontal)
-            // Disease?".
-            if !inside.is_empty() {
-                candidates.push(focus.replace(['(', ')'], " "));
-            }
-            others.extend(inside);
-        }
-        let mut names = candidates.clone();
-        for synonym in docs.iter().flat_map(|doc| &doc.synonyms) {
-            let (outside, inside) = bracketed_parts(synonym);
-            names.push(synonym.clone());
-            others.push(synonym.clone());
-            others.push(outside);
-            others.extend(inside);
-        }
-        for doc in docs {
-            for pair in &doc.pairs {
-                for name in &names {
-                    others.extend(defined_abbreviations(name, &pair.answer));
-                }
-            }
-        }
-        candidates.extend(
-            others
-                .into_iter()
-                .filter(|name| !ambiguous_name(name, &everyday)),
-        );
-        for candidate in candidates {
+        for candidate in std::mem::take(&mut proposed[group_index]) {
             if terms.len() >= MAX_TERMS || !usable_phrase(&candidate, MAX_TERM_WORDS) {
                 continue;
             }
@@ -748,11 +758,27 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
             if term_keys.contains(&key) {
                 continue;
             }
-            match claimed.get(&key) {
-                Some(&owner) if owner != group_index => continue,
-                _ => {}
+            let owned = match group_of.get(&key) {
+                Some(&owner) => owner == group_index,
+                None => owners
+                    .get(&key)
+                    .is_some_and(|groups| match groups.as_slice() {
+                        [only] => *only == group_index,
+                        // Shared only by subjects each about its own audience.
+                        shared => {
+                            let said: Vec<Option<&str>> =
+                                shared.iter().map(|&group| audiences[group]).collect();
+                            said.iter().all(Option::is_some)
+                                && said
+                                    .iter()
+                                    .enumerate()
+                                    .all(|(i, audience)| !said[..i].contains(audience))
+                        }
+                    }),
+            };
+            if !owned {
+                continue;
             }
-            claimed.insert(key.clone(), group_index);
             term_keys.insert(key);
             terms.push(candidate);
         }
@@ -850,6 +876,7 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
                     licence: ATTRIBUTION.to_string(),
                     subject: subject_id.clone(),
                     kind: Some(kind.to_string()),
+                    audience: audiences[group_index].filter(|_| owns_subject),
                     body: pair.answer.clone(),
                     matching: MatchingFile {
                         terms: if owns_subject {

@@ -114,7 +114,7 @@ pub(crate) fn read(
     } = words;
     let clauses = clauses(normalized, found, subject, language);
     let direct = addressing == Addressing::Direct;
-    let linked = linked_clauses(&clauses);
+    let linked = linked_clauses(&clauses, language);
 
     let mut reading = Reading::default();
     let mut flags = Vec::with_capacity(linked.len());
@@ -262,7 +262,7 @@ fn clauses<'a>(
 
 /// The clauses that make up the question about the subject: those that name it, and later
 /// ones that point back to it or ask without naming anything.
-fn linked_clauses(clauses: &[Clause]) -> Vec<usize> {
+fn linked_clauses(clauses: &[Clause], language: &Language) -> Vec<usize> {
     let mut linked = Vec::new();
     let mut following = false;
     for (index, clause) in clauses.iter().enumerate() {
@@ -271,7 +271,9 @@ fn linked_clauses(clauses: &[Clause]) -> Vec<usize> {
             following = true;
         } else if clause.has_other {
             following = false;
-        } else if following && (points_back(clause) || has_no_object(clause)) {
+        } else if following
+            && (points_back(clause) || has_no_object(clause) || asks_kind_alone(clause, language))
+        {
             linked.push(index);
         }
     }
@@ -309,6 +311,33 @@ fn has_no_object(clause: &Clause) -> bool {
 /// A query typed like a search: the subject's name, a kind of question and nothing but filler
 /// ("wilms tumor prognosis", "treatment for merkel cell cancer", "RCC stages pls").
 fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
+    let (has_subject, has_cue) = cues_among(
+        slots,
+        language,
+        &[List::Filler, List::Relation, List::GenericHeads],
+    );
+    has_subject == Some(true) && has_cue
+}
+
+/// A question of a kind with no object of its own, asked after the subject was named: "my dad
+/// has AML, what's the outlook?", "... what are the symptoms".
+fn asks_kind_alone(clause: &Clause, language: &Language) -> bool {
+    const FRAME: [List; 7] = [
+        List::Filler,
+        List::Relation,
+        List::What,
+        List::AfterWhat,
+        List::QuestionStarts,
+        List::Frame,
+        List::How,
+    ];
+    let (has_subject, has_cue) = cues_among(&clause.slots, language, &FRAME);
+    has_subject == Some(false) && has_cue && (clause.question || starts_question(clause))
+}
+
+/// Whether `slots` hold only kind cues, the subject and words of `allowed`: `None` when
+/// anything else stands there, else whether the subject and a cue were among them.
+fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<bool>, bool) {
     let mut has_subject = false;
     let mut has_cue = false;
     let mut position = 0;
@@ -329,15 +358,12 @@ fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
         let slot = &slots[position];
         match slot {
             Slot::Subject => has_subject = true,
-            Slot::Word { .. }
-                if [List::Filler, List::Relation, List::GenericHeads]
-                    .iter()
-                    .any(|&list| slot.is_in(list)) => {}
-            _ => return false,
+            Slot::Word { .. } if allowed.iter().any(|&list| slot.is_in(list)) => {}
+            _ => return (None, has_cue),
         }
         position += 1;
     }
-    has_subject && has_cue
+    (Some(has_subject), has_cue)
 }
 
 fn starts_question(clause: &Clause) -> bool {

@@ -1,0 +1,332 @@
+//! The names a member would type for a subject, derived from how a publisher titles it.
+//!
+//! Publishers title pages for a table of contents: "Liver (Hepatocellular) Cancer", "Oral Cavity
+//! and Oropharyngeal Cancer", "Transitional Cell Cancer of the Renal Pelvis and Ureter". Members
+//! write "hepatocellular cancer", "oropharyngeal cancer", "transitional cell carcinoma of the
+//! ureter", "RCC". This module owns turning one title into those variants by rules of English
+//! naming (brackets, coordination, a shared head noun, cancer/carcinoma, initialisms). It only
+//! proposes: the importer decides which names stay (a name two subjects could claim goes to
+//! neither), and never reads or changes answer text.
+
+/// Head nouns that a coordinated title shares: "Oral Cavity and Oropharyngeal Cancer" is oral
+/// cavity cancer and oropharyngeal cancer.
+const HEADS: &[&str] = &[
+    "cancer",
+    "cancers",
+    "carcinoma",
+    "carcinomas",
+    "tumor",
+    "tumors",
+    "tumour",
+    "tumours",
+    "neoplasm",
+    "neoplasms",
+    "sarcoma",
+    "sarcomas",
+    "lymphoma",
+    "lymphomas",
+    "leukemia",
+    "leukemias",
+    "syndrome",
+    "syndromes",
+    "disease",
+    "diseases",
+    "disorder",
+    "disorders",
+];
+
+/// Words that join or introduce names and are no part of any one of them.
+const JOINERS: &[&str] = &["and", "or", "other", "the", "including", "includes"];
+
+/// Words skipped when making an initialism: "Cancer of the Renal Pelvis" is not "COTRP".
+const NOT_INITIALS: &[&str] = &["and", "or", "of", "the", "with", "in", "other", "for", "to"];
+
+/// Every variant of `title` a member might type, the title's own spelling first. Variants may
+/// repeat; the caller deduplicates by normalised key.
+pub fn variants(title: &str) -> Vec<String> {
+    let mut out = vec![title.to_string()];
+    let mut bases = vec![without_brackets(title)];
+    bases.extend(bracket_substitutions(title));
+    // As the publisher writes it in its questions: "What causes Gum (Periodontal) Disease?".
+    if title.contains('(') {
+        bases.push(tidy(&title.replace(['(', ')'], " ")));
+    }
+    for base in bases {
+        out.push(base.clone());
+        out.extend(coordinated_parts(&base));
+    }
+    let swapped: Vec<String> = out.iter().filter_map(|name| cancer_swapped(name)).collect();
+    out.extend(swapped);
+    out.retain(|name| !name.is_empty());
+    out
+}
+
+/// The parts of a title in brackets, as names of their own: "Bile Duct Cancer
+/// (Cholangiocarcinoma)" is also "Cholangiocarcinoma"; "(Including Multiple Myeloma)" is
+/// "Multiple Myeloma".
+pub fn bracketed(title: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = title;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|offset| open + offset) else {
+            break;
+        };
+        let inside = tidy(&rest[open + 1..close]);
+        let words: Vec<&str> = inside
+            .split(' ')
+            .skip_while(|word| JOINERS.contains(&word.to_ascii_lowercase().as_str()))
+            .collect();
+        if !words.is_empty() {
+            parts.push(words.join(" "));
+        }
+        rest = &rest[close + 1..];
+    }
+    parts
+}
+
+/// The title with its bracketed parts left out: "Chronic Lymphocytic Leukemia (CLL)" ->
+/// "Chronic Lymphocytic Leukemia".
+pub fn without_brackets(title: &str) -> String {
+    let mut outside = String::new();
+    let mut rest = title;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|offset| open + offset) else {
+            break;
+        };
+        outside.push_str(&rest[..open]);
+        outside.push(' ');
+        rest = &rest[close + 1..];
+    }
+    outside.push_str(rest);
+    tidy(&outside)
+}
+
+/// A bracket that renames the word before it: "Liver (Hepatocellular) Cancer" is also
+/// "Hepatocellular Cancer", "Intraocular (Uveal) Melanoma" also "Uveal Melanoma".
+fn bracket_substitutions(title: &str) -> Vec<String> {
+    let Some(open) = title.find('(') else {
+        return Vec::new();
+    };
+    let Some(close) = title[open..].find(')').map(|offset| open + offset) else {
+        return Vec::new();
+    };
+    let before = title[..open].trim_end();
+    let inside = title[open + 1..close].trim();
+    let after = title[close + 1..].trim();
+    // Only a bracket inside a name renames a word of it; one at the end is a second name.
+    if before.is_empty() || after.is_empty() || inside.split_whitespace().count() > 2 {
+        return Vec::new();
+    }
+    let kept = before.rsplit_once(' ').map_or("", |(kept, _)| kept);
+    vec![tidy(&format!(
+        "{kept} {inside} {}",
+        without_brackets(after)
+    ))]
+}
+
+/// The names a coordinated title joins: "Oral Cavity and Oropharyngeal Cancer" -> "Oral Cavity
+/// Cancer", "Oropharyngeal Cancer"; "Wilms Tumor and Other Childhood Kidney Tumors" -> "Wilms
+/// Tumor", "Childhood Kidney Tumors"; "Transitional Cell Cancer of the Renal Pelvis and Ureter"
+/// -> "... of the Renal Pelvis", "... of the Ureter".
+fn coordinated_parts(name: &str) -> Vec<String> {
+    let lower = name.to_ascii_lowercase();
+    if !lower.contains(" and ") && !lower.contains(", ") && !lower.contains(" or ") {
+        return Vec::new();
+    }
+    // "X of the A and B": the places are coordinated, the thing is shared.
+    if let Some(at) = lower.find(" of ") {
+        let (thing, places) = (&name[..at], &name[at + 4..]);
+        let article = if places.to_ascii_lowercase().starts_with("the ") {
+            "the "
+        } else {
+            ""
+        };
+        let places = &places[article.len()..];
+        let parts = conjuncts(places);
+        if parts.len() > 1 {
+            return parts
+                .into_iter()
+                .map(|place| tidy(&format!("{thing} of {article}{place}")))
+                .collect();
+        }
+        return Vec::new();
+    }
+    let parts = conjuncts(name);
+    if parts.len() < 2 {
+        return Vec::new();
+    }
+    let head = parts
+        .last()
+        .and_then(|last| last.rsplit(' ').next())
+        .filter(|word| HEADS.contains(&word.to_ascii_lowercase().as_str()))
+        .map(str::to_string);
+    parts
+        .iter()
+        .map(|part| {
+            let ends_with_head = part
+                .rsplit(' ')
+                .next()
+                .is_some_and(|word| HEADS.contains(&word.to_ascii_lowercase().as_str()));
+            match &head {
+                Some(head) if !ends_with_head => tidy(&format!("{part} {head}")),
+                _ => part.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Splits "A, B, and C" / "A and the B" / "A or B" into "A", "B", "C".
+fn conjuncts(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for raw in text.split_whitespace() {
+        let comma = raw.ends_with(',');
+        let word = raw.trim_end_matches(',');
+        let lower = word.to_ascii_lowercase();
+        if lower == "and" || lower == "or" {
+            if !current.is_empty() {
+                parts.push(current.join(" "));
+                current.clear();
+            }
+            continue;
+        }
+        if current.is_empty() && JOINERS.contains(&lower.as_str()) {
+            continue;
+        }
+        current.push(word);
+        if comma {
+            parts.push(current.join(" "));
+            current.clear();
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current.join(" "));
+    }
+    parts
+}
+
+/// "Renal Cell Cancer" is also written "Renal Cell Carcinoma", and the other way round.
+fn cancer_swapped(name: &str) -> Option<String> {
+    let mut swapped = false;
+    let words: Vec<&str> = name
+        .split(' ')
+        .map(|word| match word.to_ascii_lowercase().as_str() {
+            "cancer" if !swapped => {
+                swapped = true;
+                "Carcinoma"
+            }
+            "carcinoma" if !swapped => {
+                swapped = true;
+                "Cancer"
+            }
+            _ => word,
+        })
+        .collect();
+    swapped.then(|| words.join(" "))
+}
+
+/// The audience a title is written for, by its first word, and the title without it:
+/// "Childhood Ependymoma" -> ("children", "Ependymoma"). The ids are those of the shipped
+/// language file's audiences.
+pub fn audience(title: &str) -> Option<(&'static str, &str)> {
+    let (first, rest) = title.trim().split_once(' ')?;
+    let audience = match first.to_ascii_lowercase().as_str() {
+        "childhood" | "pediatric" | "paediatric" => "children",
+        "adult" => "adults",
+        _ => return None,
+    };
+    let rest = rest.trim();
+    (!rest.is_empty()).then_some((audience, rest))
+}
+
+/// The initials of a name of three to six words, as members abbreviate it: "Non-Small Cell
+/// Lung Cancer" -> "NSCLC", "Renal Cell Cancer" -> "RCC". Hyphens part words.
+pub fn initialism(name: &str) -> Option<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|word| !word.is_empty())
+        .filter(|word| !NOT_INITIALS.contains(&word.to_ascii_lowercase().as_str()))
+        .collect();
+    if !(3..=6).contains(&words.len()) {
+        return None;
+    }
+    let letters: Option<String> = words
+        .iter()
+        .map(|word| {
+            word.chars()
+                .next()
+                .filter(char::is_ascii_alphabetic)
+                .map(|c| c.to_ascii_uppercase())
+        })
+        .collect();
+    letters
+}
+
+fn tidy(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches([',', ' '])
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(names: &[String], wanted: &str) -> bool {
+        names.iter().any(|name| name == wanted)
+    }
+
+    #[test]
+    fn brackets_give_the_name_without_them_and_the_renamed_word() {
+        let names = variants("Liver (Hepatocellular) Cancer");
+        assert!(has(&names, "Liver Cancer"), "{names:?}");
+        assert!(has(&names, "Hepatocellular Cancer"), "{names:?}");
+        assert!(has(&names, "Hepatocellular Carcinoma"), "{names:?}");
+        assert!(has(&names, "Liver Hepatocellular Cancer"), "{names:?}");
+        assert_eq!(
+            bracketed("Plasma Cell Neoplasms (Including Multiple Myeloma)"),
+            ["Multiple Myeloma"]
+        );
+        assert_eq!(
+            bracketed("Bile Duct Cancer (Cholangiocarcinoma)"),
+            ["Cholangiocarcinoma"]
+        );
+    }
+
+    #[test]
+    fn coordinated_titles_give_each_name_with_the_shared_head() {
+        let names = variants("Oral Cavity and Oropharyngeal Cancer");
+        assert!(has(&names, "Oral Cavity Cancer"), "{names:?}");
+        assert!(has(&names, "Oropharyngeal Cancer"), "{names:?}");
+        let names = variants("Ovarian Epithelial, Fallopian Tube, and Primary Peritoneal Cancer");
+        assert!(has(&names, "Fallopian Tube Cancer"), "{names:?}");
+        assert!(has(&names, "Primary Peritoneal Cancer"), "{names:?}");
+        let names = variants("Wilms Tumor and Other Childhood Kidney Tumors");
+        assert!(has(&names, "Wilms Tumor"), "{names:?}");
+        assert!(has(&names, "Childhood Kidney Tumors"), "{names:?}");
+        let names = variants("Transitional Cell Cancer of the Renal Pelvis and Ureter");
+        assert!(
+            has(&names, "Transitional Cell Cancer of the Ureter"),
+            "{names:?}"
+        );
+        assert!(
+            has(&names, "Transitional Cell Carcinoma of the Renal Pelvis"),
+            "{names:?}"
+        );
+        let names = variants("Mycosis Fungoides and the Sezary Syndrome");
+        assert!(has(&names, "Sezary Syndrome"), "{names:?}");
+    }
+
+    #[test]
+    fn initialisms_of_three_to_six_words() {
+        assert_eq!(
+            initialism("Non-Small Cell Lung Cancer").as_deref(),
+            Some("NSCLC")
+        );
+        assert_eq!(initialism("Renal Cell Cancer").as_deref(), Some("RCC"));
+        assert_eq!(initialism("Melanoma"), None);
+        assert_eq!(initialism("Breast Cancer"), None);
+    }
+}
