@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::guard::PassiveScope;
+use crate::logging::LogFormat;
 use crate::safety::Policy;
 use crate::sharding::{ShardRange, ShardTotal, Sharding};
 
@@ -82,6 +83,14 @@ struct RawConfig {
     safety: RawSafety,
     #[serde(default)]
     metrics: RawMetrics,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: Option<LogFormat>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -287,6 +296,8 @@ pub struct Config {
     /// `[metrics] listen`: where `/metrics`, `/healthz` and `/readyz` are served; off when
     /// `None`.
     pub metrics_listen: Option<SocketAddr>,
+    /// `[log] format`: text lines (the default) or JSON objects on stderr.
+    pub log_format: LogFormat,
 }
 
 impl Config {
@@ -405,6 +416,7 @@ impl Config {
             responses_dir,
             watch_responses: raw.responses.watch.unwrap_or(false),
             metrics_listen,
+            log_format: raw.log.format.unwrap_or_default(),
         })
     }
 }
@@ -669,6 +681,7 @@ mod tests {
             Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(example.discord, defaults.discord);
         assert_eq!(example.moderation, defaults.moderation);
+        assert_eq!(example.log_format, defaults.log_format);
     }
 
     #[test]
@@ -764,6 +777,18 @@ mod tests {
             .to_string();
         assert!(err.contains("config.toml:3:"), "{err}");
         assert!(err.contains("mesage_content"), "{err}");
+    }
+
+    #[test]
+    fn the_log_is_text_unless_json_is_asked_for() {
+        assert_eq!(load_text("").unwrap().log_format, LogFormat::Text);
+        let config = load_text("[log]\nformat = \"json\"\n").unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        let err = load_text("[log]\nformat = \"yaml\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:2:"), "{err}");
+        assert!(err.contains("`text` or `json`"), "{err}");
     }
 
     #[test]

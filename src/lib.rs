@@ -10,6 +10,7 @@
 //!   limit and where passive answering happens (plain data, no platform types).
 //! - [`sharding`] says which of the bot's gateway shards a process runs, and checks it.
 //! - [`toml_words`] says TOML errors in plain words, for response files and the config.
+//! - [`logging`] writes the log to stderr, as text or JSON lines.
 //! - [`metrics`] counts what the bot does and serves it, with health checks, over HTTP.
 //! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
@@ -27,6 +28,7 @@ pub mod guard;
 pub mod import;
 pub mod labelled;
 pub mod lines;
+pub mod logging;
 pub mod matching;
 pub mod metrics;
 pub mod pages;
