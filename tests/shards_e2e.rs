@@ -67,9 +67,12 @@ async fn two_processes_answer_only_the_guilds_of_their_own_shards() {
             "shards = \"0-0\"\ntotal_shards = 2\ncooldown_seconds = 0",
             TOKEN_0,
         );
+        let port = free_port();
         let second = BotProcess::start_as(
             &fake.base_url(),
-            "shards = \"1-1\"\ntotal_shards = 2\ncooldown_seconds = 0",
+            &format!(
+                "shards = \"1-1\"\ntotal_shards = 2\ncooldown_seconds = 0\n\n[metrics]\nlisten = \"127.0.0.1:{port}\""
+            ),
             TOKEN_1,
         );
         fake.wait_for_shards_live(&[0, 1], TWO_SHARDS).await;
@@ -79,6 +82,8 @@ async fn two_processes_answer_only_the_guilds_of_their_own_shards() {
         }
         assert_eq!(identified_shards(&fake, TOKEN_0), [json!([0, 2])]);
         assert_eq!(identified_shards(&fake, TOKEN_1), [json!([1, 2])]);
+        // Ready with its own shard: the others are another process's business.
+        wait_for_readyz(&second, port, 200).await;
 
         let on_0 = question_in(GUILD_ON_0, CHANNEL_ON_0);
         let on_1 = question_in(GUILD_ON_1, CHANNEL_ON_1);
@@ -107,6 +112,24 @@ async fn two_processes_answer_only_the_guilds_of_their_own_shards() {
         assert_eq!(fake.requests_matching(is_reply_to(&on_1)).len(), 1);
         assert_eq!(fake.messages_created(CHANNEL_ON_0), 2);
         assert_eq!(fake.messages_created(CHANNEL_ON_1), 2);
+
+        // Slash commands go where their guild's messages go; direct messages to shard 0.
+        for (guild, token) in [(GUILD_ON_0, TOKEN_0), (GUILD_ON_1, TOKEN_1)] {
+            let invoker = Invoker::Member {
+                user: FakeUser::fresh("member"),
+                guild_id: guild,
+                roles: Vec::new(),
+                permissions: MEMBER_PERMISSIONS.to_string(),
+            };
+            let command = FakeCommand::slash("therapy", invoker).str_opt("type", "car-t");
+            fake.send_event(&command);
+            let callback = fake.wait_for_request(is_callback_for(command.id), T).await;
+            assert_eq!(callback.authorization, bearer(token), "{}", fake.dump());
+        }
+        let dm = FakeMessage::dm(FakeUser::fresh("member"), "what is immunotherapy?");
+        fake.send_event(&dm);
+        let reply = fake.wait_for_request(is_reply_to(&dm), T).await;
+        assert_eq!(reply.authorization, bearer(TOKEN_0), "{}", fake.dump());
 
         // The commands are the bot's: only the process running shard 0 registers them.
         let path = BotOptions::default().registration_path();
