@@ -740,3 +740,90 @@ fn cancergov_titles_give_the_names_members_type() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// A broader answer is never given for a more specific thing, nor one about children for a
+/// question about adults: silence instead.
+#[test]
+fn more_specific_names_and_other_audiences_stay_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancer = dir.path().join("1_CancerGov_QA");
+    fs::create_dir_all(&cancer).unwrap();
+    let subjects = [
+        "Ovarian Cancer",
+        "Ovarian Epithelial and Primary Peritoneal Cancer",
+        "Childhood Brain Tumors",
+        "Test Syndrome",
+        "Tost Syndrome",
+    ];
+    for (n, focus) in subjects.iter().enumerate() {
+        let doc = format!("00003{n:02}_1");
+        let questions = [
+            ("information", format!("What is (are) {focus} ?")),
+            ("symptoms", format!("What are the symptoms of {focus} ?")),
+        ];
+        let pairs: Vec<(String, &str, String, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(k, (qtype, question))| {
+                (
+                    format!("{doc}-{}", k + 1),
+                    *qtype,
+                    question.clone(),
+                    "Placeholder answer for tests.".to_string(),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            cancer.join(format!("{doc}.xml")),
+            document(
+                &doc,
+                "CancerGov",
+                "https://www.cancer.gov/test",
+                focus,
+                &[],
+                &borrowed,
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("responses");
+    import(dir.path(), &out, &support()).unwrap();
+    let catalog = load(&out);
+    let table: &[(&str, Option<&str>)] = &[
+        ("what is ovarian cancer?", Some("medquad-0000300-1-1")),
+        // "epithelial" makes it the other subject's name, in an order the index lacks.
+        ("what is epithelial ovarian cancer?", None),
+        (
+            "what is ovarian epithelial cancer?",
+            Some("medquad-0000301-1-1"),
+        ),
+        (
+            "symptoms of brain tumors in kids?",
+            Some("medquad-0000302-1-2"),
+        ),
+        ("symptoms of brain tumors?", Some("medquad-0000302-1-2")),
+        // The only brain tumour answer is about children.
+        ("symptoms of brain tumors in adults?", None),
+        (
+            "my 40yo sister has headaches, what are the symptoms of brain tumors?",
+            None,
+        ),
+        // An exact name is not read as a typo of another.
+        ("what is test syndrome?", Some("medquad-0000303-1-1")),
+        ("what is tost syndrome?", Some("medquad-0000304-1-1")),
+        // A statement with the name in it is not a question.
+        ("it's ovarian cancer. processing", None),
+    ];
+    let mut misses = Vec::new();
+    for (message, expected) in table {
+        let got = route(&catalog, message);
+        if got.as_deref() != *expected {
+            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -853,12 +853,12 @@ fn check_term_words(topics: &[LocatedTopic], language: &Language, problems: &mut
         for (term, &line) in located.topic.terms.iter().zip(&located.term_lines) {
             let normalized = normalize(term);
             let words: Vec<&str> = normalized.stems().collect();
-            if !words.is_empty() && language.is_only_function_words(&words) {
+            if !words.is_empty() && language.never_a_name(&words) {
                 problems.push(Problem::warning(
                     &located.display,
                     Some(line),
                     format!(
-                        "term \"{term}\" reads as \"{}\", words of every sentence: it is never used to find this subject",
+                        "term \"{term}\" reads as \"{}\", which {LANGUAGE_FILE} uses for asking, not naming: it is never used to find this subject",
                         words.join(" ")
                     ),
                 ));

@@ -563,6 +563,166 @@ pub fn defined_abbreviations(name: &str, text: &str) -> Vec<String> {
     found
 }
 
+/// How strongly a subject claims a name: a spelling of its own title over an abbreviation a
+/// publisher defines for it, over its initials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    Initials,
+    Defined,
+    Title,
+}
+
+/// The names each group of documents (one subject) may use, best first. Every focus names its
+/// own subject. Any other name goes to the one subject with the strongest claim to it; when
+/// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
+/// titles), unless each is about its own audience (adult and childhood leukemia share
+/// "Acute Myeloid Leukemia").
+fn propose_names(
+    groups: &[(String, Vec<&Document>)],
+    group_of: &HashMap<String, usize>,
+    audiences: &[Option<&'static str>],
+    attested: &HashSet<&str>,
+    everyday: &HashSet<&str>,
+) -> Vec<Vec<String>> {
+    let mut proposals: Vec<Vec<(String, Claim)>> = Vec::with_capacity(groups.len());
+    for (_, docs) in groups {
+        let mut titles: Vec<String> = Vec::new();
+        let mut short: Vec<(String, Claim)> = Vec::new();
+        for title in docs
+            .iter()
+            .map(|doc| &doc.focus)
+            .chain(docs.iter().flat_map(|doc| &doc.synonyms))
+        {
+            // A synonym may be an everyday word ("AT" for ataxia-telangiectasia); the focus
+            // is the publisher's own name for the subject and always stays.
+            let is_focus = docs.iter().any(|doc| &doc.focus == title);
+            if !is_focus && ambiguous_name(title, everyday) {
+                continue;
+            }
+            titles.extend(names::variants(title));
+            if let Some((_, rest)) = names::audience(title) {
+                titles.extend(names::variants(rest));
+            }
+            short.extend(
+                names::bracketed(title)
+                    .into_iter()
+                    .map(|name| (name, Claim::Defined)),
+            );
+        }
+        for pair in docs.iter().flat_map(|doc| &doc.pairs) {
+            for name in &titles {
+                short.extend(
+                    defined_abbreviations(name, &pair.answer)
+                        .into_iter()
+                        .map(|name| (name, Claim::Defined)),
+                );
+            }
+        }
+        // Three-letter initials only where the corpus itself writes them: "GCT" would be germ
+        // cell tumors as often as gastrointestinal carcinoid tumors. Longer ones ("NSCLC",
+        // "PCNSL") rarely mean anything else.
+        short.extend(
+            titles
+                .iter()
+                .filter_map(|name| names::initialism(name))
+                .filter(|initials| initials.len() > 3 || attested.contains(initials.as_str()))
+                .map(|initials| (initials, Claim::Initials)),
+        );
+        let mut all: Vec<(String, Claim)> = titles
+            .into_iter()
+            .map(|name| (name, Claim::Title))
+            .collect();
+        all.extend(
+            short
+                .into_iter()
+                .filter(|(name, _)| !ambiguous_name(name, everyday)),
+        );
+        proposals.push(all);
+    }
+
+    // An abbreviation one publisher defines for another subject's name ("myelodysplastic
+    // syndromes (MDS)" in a page about leukemia) belongs to that subject.
+    let mut title_owner: HashMap<String, Option<usize>> = HashMap::new();
+    for (group, names) in proposals.iter().enumerate() {
+        for (name, claim) in names {
+            if *claim == Claim::Title {
+                let owner = title_owner
+                    .entry(normalized_key(name))
+                    .or_insert(Some(group));
+                if *owner != Some(group) {
+                    *owner = None;
+                }
+            }
+        }
+    }
+    for (_, docs) in groups {
+        for pair in docs.iter().flat_map(|doc| &doc.pairs) {
+            for (words, abbreviation) in names::abbreviation_definitions(&pair.answer) {
+                if ambiguous_name(&abbreviation, everyday)
+                    || WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
+                let owner = (1..=words.len()).rev().find_map(|n| {
+                    let key = normalized_key(&words[words.len() - n..].join(" "));
+                    title_owner.get(&key).copied().flatten()
+                });
+                if let Some(group) = owner {
+                    proposals[group].push((abbreviation, Claim::Defined));
+                }
+            }
+        }
+    }
+
+    let mut claims: HashMap<String, Vec<(usize, Claim)>> = HashMap::new();
+    for (group, names) in proposals.iter().enumerate() {
+        for (name, claim) in names {
+            let entry = claims.entry(normalized_key(name)).or_default();
+            match entry.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, best)) => *best = (*best).max(*claim),
+                None => entry.push((group, *claim)),
+            }
+        }
+    }
+    let owns = |group: usize, key: &str| -> bool {
+        if let Some(&owner) = group_of.get(key) {
+            return owner == group;
+        }
+        let Some(claimants) = claims.get(key) else {
+            return false;
+        };
+        let strongest = claimants.iter().map(|(_, claim)| *claim).max();
+        let top: Vec<usize> = claimants
+            .iter()
+            .filter(|(_, claim)| Some(*claim) == strongest)
+            .map(|(g, _)| *g)
+            .collect();
+        if !top.contains(&group) {
+            return false;
+        }
+        let said: Vec<Option<&str>> = top.iter().map(|&g| audiences[g]).collect();
+        top.len() == 1
+            || (said.iter().all(Option::is_some)
+                && said
+                    .iter()
+                    .enumerate()
+                    .all(|(i, audience)| !said[..i].contains(audience)))
+    };
+    proposals
+        .into_iter()
+        .enumerate()
+        .map(|(group, names)| {
+            let mut names: Vec<(String, Claim)> = names
+                .into_iter()
+                .filter(|(name, _)| owns(group, &normalized_key(name)))
+                .collect();
+            // Stable: titles first, in the order written.
+            names.sort_by_key(|(_, claim)| std::cmp::Reverse(*claim));
+            names.into_iter().map(|(name, _)| name).collect()
+        })
+        .collect()
+}
+
 /// One topic file as written.
 #[derive(Debug, Serialize)]
 struct TopicFile {
@@ -690,59 +850,11 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     // Every focus names its own subject. Other names (variants of the title, synonyms,
     // abbreviations, initialisms) go to a subject only when no other subject could claim them:
     // "Oral Cavity Cancer" derived from two titles names neither.
-    // A title for one audience ("Childhood Acute Lymphoblastic Leukemia") also gives the name
-    // without it, shared with the same title for the other audience; the message's audience
-    // tells them apart.
     let audiences: Vec<Option<&'static str>> = groups
         .iter()
         .map(|(_, docs)| names::audience(&docs[0].focus).map(|(audience, _)| audience))
         .collect();
-    let mut proposed: Vec<Vec<String>> = Vec::with_capacity(groups.len());
-    let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
-    for (group_index, (_, docs)) in groups.iter().enumerate() {
-        let mut full_names: Vec<String> = Vec::new();
-        let mut short_names: Vec<String> = Vec::new();
-        for title in docs
-            .iter()
-            .map(|doc| &doc.focus)
-            .chain(docs.iter().flat_map(|doc| &doc.synonyms))
-        {
-            full_names.extend(names::variants(title));
-            short_names.extend(names::bracketed(title));
-            if let Some((_, rest)) = names::audience(title) {
-                full_names.extend(names::variants(rest));
-            }
-        }
-        for doc in docs {
-            for pair in &doc.pairs {
-                for name in &full_names {
-                    short_names.extend(defined_abbreviations(name, &pair.answer));
-                }
-            }
-        }
-        // Initials only where the corpus itself writes them: "NSCLC" is, "GCT" is not (and
-        // would be germ cell tumors as often as gastrointestinal carcinoid tumors).
-        short_names.extend(
-            full_names
-                .iter()
-                .filter_map(|name| names::initialism(name))
-                .filter(|initials| attested.contains(initials.as_str())),
-        );
-        let mut all = full_names;
-        all.extend(
-            short_names
-                .into_iter()
-                .filter(|name| !ambiguous_name(name, &everyday)),
-        );
-        let mut keys: HashSet<String> = HashSet::new();
-        for name in &all {
-            let key = normalized_key(name);
-            if keys.insert(key.clone()) {
-                owners.entry(key).or_default().push(group_index);
-            }
-        }
-        proposed.push(all);
-    }
+    let mut proposed = propose_names(&groups, &group_of, &audiences, &attested, &everyday);
     let mut topics = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut seen_qids: HashSet<String> = HashSet::new();
@@ -755,31 +867,9 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
                 continue;
             }
             let key = normalized_key(&candidate);
-            if term_keys.contains(&key) {
+            if !term_keys.insert(key) {
                 continue;
             }
-            let owned = match group_of.get(&key) {
-                Some(&owner) => owner == group_index,
-                None => owners
-                    .get(&key)
-                    .is_some_and(|groups| match groups.as_slice() {
-                        [only] => *only == group_index,
-                        // Shared only by subjects each about its own audience.
-                        shared => {
-                            let said: Vec<Option<&str>> =
-                                shared.iter().map(|&group| audiences[group]).collect();
-                            said.iter().all(Option::is_some)
-                                && said
-                                    .iter()
-                                    .enumerate()
-                                    .all(|(i, audience)| !said[..i].contains(audience))
-                        }
-                    }),
-            };
-            if !owned {
-                continue;
-            }
-            term_keys.insert(key);
             terms.push(candidate);
         }
 

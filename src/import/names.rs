@@ -130,7 +130,9 @@ fn bracket_substitutions(title: &str) -> Vec<String> {
 /// -> "... of the Renal Pelvis", "... of the Ureter".
 fn coordinated_parts(name: &str) -> Vec<String> {
     let lower = name.to_ascii_lowercase();
-    if !lower.contains(" and ") && !lower.contains(", ") && !lower.contains(" or ") {
+    // Commas alone do not coordinate: "Neoplasm, Unclassifiable" and "Agammaglobulinemia,
+    // non-Bruton type" are one name each.
+    if !lower.contains(" and ") && !lower.contains(" or ") {
         return Vec::new();
     }
     // "X of the A and B": the places are coordinated, the thing is shared.
@@ -155,8 +157,15 @@ fn coordinated_parts(name: &str) -> Vec<String> {
     if parts.len() < 2 {
         return Vec::new();
     }
+    // "Mycosis Fungoides and the Sezary Syndrome": a name with an article is a name of its
+    // own, not a shared head.
+    let last_is_named = name
+        .to_ascii_lowercase()
+        .rsplit_once(" and ")
+        .is_some_and(|(_, last)| last.starts_with("the "));
     let head = parts
         .last()
+        .filter(|_| !last_is_named)
         .and_then(|last| last.rsplit(' ').next())
         .filter(|word| HEADS.contains(&word.to_ascii_lowercase().as_str()))
         .map(str::to_string);
@@ -262,6 +271,54 @@ pub fn initialism(name: &str) -> Option<String> {
     letters
 }
 
+/// Abbreviations a text defines, with the words before each (at most eight): "patients with
+/// chronic myelogenous leukemia (CML) may" -> (["patients", "with", "chronic", "myelogenous",
+/// "leukemia"], "CML"). The caller finds which name those words end with.
+pub fn abbreviation_definitions(text: &str) -> Vec<(Vec<String>, String)> {
+    const MAX_WORDS: usize = 8;
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = text[from..].find(" (") {
+        let open = from + offset;
+        from = open + 2;
+        let rest = &text[from..];
+        let abbreviation: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let next = rest[abbreviation.len()..].chars().next();
+        let capitals = abbreviation
+            .chars()
+            .filter(char::is_ascii_uppercase)
+            .count();
+        if !(2..=8).contains(&abbreviation.len())
+            || capitals < 2
+            || abbreviation.chars().any(|c| c.is_ascii_lowercase())
+            || !matches!(next, Some(')' | ';' | ','))
+        {
+            continue;
+        }
+        // The words since the last sentence or clause mark.
+        let before = &text[..open];
+        let start = before
+            .rfind(['.', '(', ')', ';', ':', ',', '\n'])
+            .map_or(0, |at| at + 1);
+        let words: Vec<String> = before[start..]
+            .split_whitespace()
+            .rev()
+            .take(MAX_WORDS)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .map(str::to_string)
+            .collect();
+        if !words.is_empty() {
+            found.push((words, abbreviation));
+        }
+    }
+    found
+}
+
 fn tidy(text: &str) -> String {
     text.split_whitespace()
         .collect::<Vec<_>>()
@@ -317,6 +374,27 @@ mod tests {
         );
         let names = variants("Mycosis Fungoides and the Sezary Syndrome");
         assert!(has(&names, "Sezary Syndrome"), "{names:?}");
+        assert!(has(&names, "Mycosis Fungoides"), "{names:?}");
+        let names = variants("Myelodysplastic/ Myeloproliferative Neoplasm, Unclassifiable");
+        assert!(!has(&names, "Unclassifiable"), "{names:?}");
+    }
+
+    #[test]
+    fn abbreviations_come_with_the_words_before_them() {
+        let found = abbreviation_definitions(
+            "Signs of chronic myelogenous leukemia (CML) include fever. Also myelodysplastic syndromes (MDS); and (not this).",
+        );
+        let shown: Vec<(String, &str)> = found
+            .iter()
+            .map(|(words, abbreviation)| (words.join(" "), abbreviation.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Signs of chronic myelogenous leukemia".to_string(), "CML"),
+                ("Also myelodysplastic syndromes".to_string(), "MDS"),
+            ]
+        );
     }
 
     #[test]

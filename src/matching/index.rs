@@ -145,7 +145,7 @@ impl TermIndex {
     /// "WTS" reads "what is") is left out: it would name the subject in nearly every message.
     pub(crate) fn add(&mut self, subject: SubjectIndex, term: &str, language: &Language) {
         let stems: Vec<String> = normalize(term).stems().map(str::to_string).collect();
-        if language.is_only_function_words(&stems) {
+        if language.never_a_name(&stems) {
             return;
         }
         // A short name on its own (an abbreviation such as "ICI", a clipping such as "immuno")
@@ -217,6 +217,68 @@ impl TermIndex {
         });
         self.exact.insert(word.to_string(), id);
         id
+    }
+
+    /// For each subject, the words that make another subject's name out of one of its own:
+    /// "epithelial" for ovarian cancer (ovarian epithelial cancer), "atypical" for chronic
+    /// myelogenous leukemia. Next to the name in a message, such a word means the member asks
+    /// about the other, more specific thing. Words with a role in `language` ("causes", "of")
+    /// and words of one or two letters never qualify.
+    pub(crate) fn qualifiers(&self, subjects: usize, language: &Language) -> Vec<Vec<VocabId>> {
+        let mut qualifiers: Vec<Vec<VocabId>> = vec![Vec::new(); subjects];
+        for longer in &self.terms {
+            for (at, first) in longer.words.iter().enumerate() {
+                let Some(candidates) = self.terms_by_first_word.get(first) else {
+                    continue;
+                };
+                for &id in candidates {
+                    let shorter = &self.terms[id];
+                    if shorter.subject == longer.subject
+                        || shorter.words.len() >= longer.words.len()
+                    {
+                        continue;
+                    }
+                    let Some(used) = ordered_within(&shorter.words, &longer.words[at..]) else {
+                        continue;
+                    };
+                    let Some(own) = qualifiers.get_mut(shorter.subject.get()) else {
+                        continue;
+                    };
+                    // The words between the shorter name's words and right next to them:
+                    // "breast cancer related lymphedema" qualifies breast cancer by "related",
+                    // not by "lymphedema".
+                    let (first, last) = (at + used[0], at + used[used.len() - 1]);
+                    let around = first.saturating_sub(1)..=(last + 1).min(longer.words.len() - 1);
+                    for offset in around {
+                        let word = longer.words[offset];
+                        let text = &self.vocab[word.get()].text;
+                        let part_of_shorter = offset >= at && used.contains(&(offset - at));
+                        if !part_of_shorter
+                            && !own.contains(&word)
+                            && text.chars().count() >= 3
+                            && !language.has_role(text)
+                        {
+                            own.push(word);
+                        }
+                    }
+                }
+            }
+        }
+        // A subject's own words never qualify it ("cancer" of "lung cancer").
+        for term in &self.terms {
+            if let Some(own) = qualifiers.get_mut(term.subject.get()) {
+                own.retain(|word| !term.words.contains(word));
+            }
+        }
+        for own in &mut qualifiers {
+            own.sort_unstable();
+        }
+        qualifiers
+    }
+
+    /// The vocabulary word spelled exactly `word`, if any.
+    pub(crate) fn exact(&self, word: &str) -> Option<VocabId> {
+        self.exact.get(word).copied()
     }
 
     /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
@@ -353,6 +415,26 @@ impl TermIndex {
         }
         kept
     }
+}
+
+/// Where the words of `short` stand in `long`, in order and starting at its first word, if
+/// they all do.
+fn ordered_within(short: &[VocabId], long: &[VocabId]) -> Option<Vec<usize>> {
+    let mut used = Vec::with_capacity(short.len());
+    let mut from = 0;
+    for (index, word) in short.iter().enumerate() {
+        let found = if index == 0 {
+            (long.first() == Some(word)).then_some(0)
+        } else {
+            long[from..]
+                .iter()
+                .position(|w| w == word)
+                .map(|offset| from + offset)
+        }?;
+        used.push(found);
+        from = found + 1;
+    }
+    Some(used)
 }
 
 /// The edit distance between `a` and `b` (insertions, deletions, substitutions and swaps of

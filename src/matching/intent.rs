@@ -366,12 +366,20 @@ fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<
     (Some(has_subject), has_cue)
 }
 
+/// Whether the clause opens like a question: its first word past filler asks ("so is it
+/// ...", "what"). A pronoun before the verb makes a statement: "it's stage 2 melanoma".
 fn starts_question(clause: &Clause) -> bool {
-    clause
+    let Some(first) = clause
         .slots
         .iter()
-        .find(|slot| slot.is_in(List::QuestionStarts) || !slot.is_in(List::Filler))
-        .is_some_and(|slot| slot.is_in(List::QuestionStarts))
+        .position(|slot| slot.is_in(List::QuestionStarts) || !slot.is_in(List::Filler))
+    else {
+        return false;
+    };
+    clause.slots[first].is_in(List::QuestionStarts)
+        && !clause.slots[..first]
+            .iter()
+            .any(|slot| slot.is_in(List::Pronouns))
 }
 
 /// The length of the longest phrase of `phrases` starting at `position`.

@@ -387,11 +387,34 @@ impl Language {
         FUNCTION_LISTS.iter().any(|&list| membership.contains(list))
     }
 
-    /// Whether a name read as `words` holds nothing but function words ("the", "what is").
-    pub fn is_only_function_words<S: AsRef<str>>(&self, words: &[S]) -> bool {
-        words
-            .iter()
-            .all(|word| self.is_function_word(word.as_ref()))
+    /// Whether a word has a role in how members ask: it is in a list, or it is a one-word cue
+    /// of a kind of question ("causes", "treatment") or of an audience ("kid").
+    pub fn has_role(&self, word: &str) -> bool {
+        self.membership(word, word) != Membership::default()
+            || self.kinds.iter().any(|kind| kind.cues.has_word(word, word))
+            || self
+                .audiences
+                .iter()
+                .any(|audience| audience.cues.has_word(word, word))
+    }
+
+    /// Whether a name read as `words` can never name anything: nothing but function words
+    /// ("the", "what is"), or one word the language gives a role of its own ("gist",
+    /// "overview", "kid"): such a name would be found in the messages that only ask.
+    pub fn never_a_name<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        match words {
+            [word] => {
+                let word = word.as_ref();
+                self.membership(word, word) != Membership::default()
+                    || self
+                        .audiences
+                        .iter()
+                        .any(|audience| audience.cues.has_word(word, word))
+            }
+            _ => words
+                .iter()
+                .all(|word| self.is_function_word(word.as_ref())),
+        }
     }
 
     /// The lists a word (as written or singular) is a one-word entry of.

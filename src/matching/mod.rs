@@ -32,6 +32,7 @@ pub mod normalize;
 
 use std::cell::RefCell;
 
+use ids::VocabId;
 pub use ids::{AudienceId, KindId, SubjectIndex, TopicIndex};
 pub use language::{Language, List, PhraseError, Phrases};
 
@@ -177,6 +178,8 @@ struct SubjectEntry {
     name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
     audience: Option<AudienceId>,
+    /// Words that, next to its name, make the name another subject's (sorted).
+    qualifiers: Vec<VocabId>,
 }
 
 #[derive(Debug)]
@@ -238,9 +241,16 @@ impl Matcher {
                     },
                     answers: Vec::new(),
                     audience: spec.audience,
+                    qualifiers: Vec::new(),
                 }
             })
             .collect();
+        for (entry, qualifiers) in entries
+            .iter_mut()
+            .zip(terms.qualifiers(subjects.len(), &language))
+        {
+            entry.qualifiers = qualifiers;
+        }
         let answers = answers
             .iter()
             .enumerate()
@@ -303,6 +313,10 @@ impl Matcher {
             return Assessment::nothing();
         }
         let chosen = self.for_audience(normalized, self.resolve(found));
+        let chosen = self.unqualified(normalized, chosen);
+        if chosen.is_empty() {
+            return Assessment::nothing();
+        }
         self.decide(normalized, &chosen, addressing)
     }
 
@@ -318,6 +332,9 @@ impl Matcher {
             if !subjects.iter().any(|s| s.subject == m.subject) {
                 subjects.push(*m);
             }
+        }
+        if subjects.is_empty() {
+            return Assessment::nothing();
         }
         let readings: Vec<(TermMatch, Reading)> = subjects
             .iter()
@@ -480,17 +497,12 @@ impl Matcher {
 
     /// Where subjects about different audiences share the name the message uses ("ALL" in
     /// children and in adults), keeps the one the message is about; when it does not say, all
-    /// stay, and the question is ambiguous.
+    /// stay, and the question is ambiguous. A subject about one audience is never the answer to
+    /// a message about another: "brain tumors in adults" is not about childhood brain tumors,
+    /// whatever name they share.
     fn for_audience(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
         let audience_of = |m: &TermMatch| self.subjects[m.subject.get()].audience;
-        let shared = |m: &TermMatch| {
-            chosen.iter().any(|other| {
-                other.subject != m.subject
-                    && (other.start, other.end) == (m.start, m.end)
-                    && audience_of(other).is_some()
-            })
-        };
-        if !chosen.iter().any(|m| audience_of(m).is_some() && shared(m)) {
+        if !chosen.iter().any(|m| audience_of(m).is_some()) {
             return chosen;
         }
         let Some(said) = audience::audience_of(normalized, &self.language) else {
@@ -498,22 +510,48 @@ impl Matcher {
         };
         chosen
             .iter()
-            .filter(|m| {
-                !shared(m) || audience_of(m) == Some(said) || {
-                    // Keep the group whole when none of it is about the audience said.
-                    !chosen.iter().any(|other| {
-                        (other.start, other.end) == (m.start, m.end)
-                            && audience_of(other) == Some(said)
-                    })
-                }
-            })
+            .filter(|m| audience_of(m).is_none_or(|audience| audience == said))
             .copied()
             .collect()
     }
 
-    /// Drops subjects that are parents of another match and names inside longer names of
-    /// another subject; orders the rest best first.
+    /// Drops a subject whose name stands next to a word that makes it another subject's name
+    /// ("epithelial ovarian cancer" when only "ovarian cancer" is one subject and "ovarian
+    /// epithelial cancer" another): the member asks about the more specific thing, in words
+    /// the index does not have, and the broader answer would be the wrong one.
+    fn unqualified(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
+        let qualified = |m: &TermMatch| {
+            let qualifiers = &self.subjects[m.subject.get()].qualifiers;
+            !qualifiers.is_empty()
+                && [m.start.checked_sub(1), Some(m.end)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|position| normalized.tokens.get(position))
+                    .filter_map(|token| self.terms.exact(normalized.stem(token)))
+                    .any(|word| qualifiers.binary_search(&word).is_ok())
+        };
+        if !chosen.iter().any(qualified) {
+            return chosen;
+        }
+        chosen.into_iter().filter(|m| !qualified(m)).collect()
+    }
+
+    /// Drops subjects that are parents of another match, names inside longer names of another
+    /// subject, and typo readings where another subject's name is spelled exactly ("Arts
+    /// syndrome" is not "Alts syndrome"); orders the rest best first.
     fn resolve(&self, found: Vec<TermMatch>) -> Vec<TermMatch> {
+        let found: Vec<TermMatch> = found
+            .iter()
+            .filter(|m| {
+                !found.iter().any(|other| {
+                    other.subject != m.subject
+                        && other.quality > m.quality
+                        && other.start <= m.start
+                        && m.end <= other.end
+                })
+            })
+            .copied()
+            .collect();
         let specific: Vec<TermMatch> = found
             .iter()
             .filter(|m| {
