@@ -827,3 +827,92 @@ fn more_specific_names_and_other_audiences_stay_silent() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+/// Abbreviations go to the name their letters begin, eponyms name their subject alone, and a
+/// possessive may stand inside a name.
+#[test]
+fn abbreviations_eponyms_and_possessives() {
+    let dir = tempfile::tempdir().unwrap();
+    let cancer = dir.path().join("1_CancerGov_QA");
+    fs::create_dir_all(&cancer).unwrap();
+    let subjects = [
+        (
+            "Chronic Myelogenous Leukemia",
+            "Placeholder text: chronic myelogenous leukemia (CML) is test data.",
+        ),
+        (
+            // A publisher's loose wording: the letters still begin "chronic myelogenous
+            // leukemia", not "atypical ...".
+            "Atypical Chronic Myelogenous Leukemia",
+            "Placeholder text: atypical chronic myelogenous leukemia (CML) is test data.",
+        ),
+        (
+            "Chronic Myelomonocytic Leukemia",
+            "Placeholder text for tests.",
+        ),
+        ("Ewing Sarcoma", "Placeholder text for tests."),
+    ];
+    for (n, (focus, answer)) in subjects.iter().enumerate() {
+        let doc = format!("00004{n:02}_1");
+        let questions = [
+            ("information", format!("What is (are) {focus} ?")),
+            ("exams and tests", format!("How to diagnose {focus} ?")),
+        ];
+        let pairs: Vec<(String, &str, String, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(k, (qtype, question))| {
+                (
+                    format!("{doc}-{}", k + 1),
+                    *qtype,
+                    question.clone(),
+                    answer.to_string(),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            cancer.join(format!("{doc}.xml")),
+            document(
+                &doc,
+                "CancerGov",
+                "https://www.cancer.gov/test",
+                focus,
+                &[],
+                &borrowed,
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("responses");
+    import(dir.path(), &out, &support()).unwrap();
+    let catalog = load(&out);
+    let table: &[(&str, Option<&str>)] = &[
+        ("what is CML?", Some("medquad-0000400-1-1")),
+        ("how is CML diagnosed?", Some("medquad-0000400-1-2")),
+        // Someone's own diagnosis is no question about diagnosis.
+        ("should I tell my boss about my CML diagnosis?", None),
+        // "atypical" makes it the other subject, which has no such short name.
+        ("what is atypical CML?", None),
+        ("what is ewing's sarcoma?", Some("medquad-0000403-1-1")),
+        (
+            "how is ewing sarcoma diagnosed",
+            Some("medquad-0000403-1-2"),
+        ),
+        (
+            "whats ewing's? our 13 yo just got diagnosed",
+            Some("medquad-0000403-1-1"),
+        ),
+    ];
+    let mut misses = Vec::new();
+    for (message, expected) in table {
+        let got = route(&catalog, message);
+        if got.as_deref() != *expected {
+            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}

@@ -583,6 +583,7 @@ fn propose_names(
     audiences: &[Option<&'static str>],
     attested: &HashSet<&str>,
     everyday: &HashSet<&str>,
+    lowercase: &HashSet<&str>,
 ) -> Vec<Vec<String>> {
     let mut proposals: Vec<Vec<(String, Claim)>> = Vec::with_capacity(groups.len());
     for (_, docs) in groups {
@@ -609,15 +610,12 @@ fn propose_names(
                     .map(|name| (name, Claim::Defined)),
             );
         }
-        for pair in docs.iter().flat_map(|doc| &doc.pairs) {
-            for name in &titles {
-                short.extend(
-                    defined_abbreviations(name, &pair.answer)
-                        .into_iter()
-                        .map(|name| (name, Claim::Defined)),
-                );
-            }
-        }
+        short.extend(
+            titles
+                .iter()
+                .filter_map(|title| names::eponym(title, |word| lowercase.contains(word)))
+                .map(|name| (name, Claim::Defined)),
+        );
         // Three-letter initials only where the corpus itself writes them: "GCT" would be germ
         // cell tumors as often as gastrointestinal carcinoid tumors. Longer ones ("NSCLC",
         // "PCNSL") rarely mean anything else.
@@ -663,10 +661,21 @@ fn propose_names(
                 {
                     continue;
                 }
-                let owner = (1..=words.len()).rev().find_map(|n| {
+                // The name an abbreviation stands for is the one its letters begin
+                // ("atypical chronic myelogenous leukemia (CML)" defines chronic myelogenous
+                // leukemia); failing that, the longest name the words end with
+                // ("myelodysplastic syndromes (MDS)").
+                let owner_of = |n: usize| {
                     let key = normalized_key(&words[words.len() - n..].join(" "));
                     title_owner.get(&key).copied().flatten()
-                });
+                };
+                let owner = (1..=words.len())
+                    .find(|&n| {
+                        names::initialism_of_any_length(&words[words.len() - n..].join(" "))
+                            .is_some_and(|initials| initials.eq_ignore_ascii_case(&abbreviation))
+                    })
+                    .and_then(owner_of)
+                    .or_else(|| (1..=words.len()).rev().find_map(owner_of));
                 if let Some(group) = owner {
                     proposals[group].push((abbreviation, Claim::Defined));
                 }
@@ -854,7 +863,16 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
         .iter()
         .map(|(_, docs)| names::audience(&docs[0].focus).map(|(audience, _)| audience))
         .collect();
-    let mut proposed = propose_names(&groups, &group_of, &audiences, &attested, &everyday);
+    // Every word the texts write in lower case: an ordinary word, not a proper name.
+    let lowercase: HashSet<&str> = documents
+        .iter()
+        .flat_map(|doc| &doc.pairs)
+        .flat_map(|pair| pair.answer.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+        .collect();
+    let mut proposed = propose_names(
+        &groups, &group_of, &audiences, &attested, &everyday, &lowercase,
+    );
     let mut topics = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut seen_qids: HashSet<String> = HashSet::new();

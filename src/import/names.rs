@@ -35,6 +35,21 @@ const HEADS: &[&str] = &[
     "disorders",
 ];
 
+/// An eponym that names its subject alone: "Hodgkin Lymphoma" is "Hodgkin('s)", "Kaposi
+/// Sarcoma" "Kaposi('s)". Only a two-word title of a capitalised word and a head noun, and only
+/// when `is_word` says the capitalised word is no ordinary word ("Breast Cancer" is not
+/// "breast").
+pub fn eponym(title: &str, is_word: impl Fn(&str) -> bool) -> Option<String> {
+    let (first, head) = title.split_once(' ')?;
+    if head.contains(' ') || !HEADS.contains(&head.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let capitalised = first.chars().next().is_some_and(char::is_uppercase);
+    let last_piece = first.rsplit('-').next().unwrap_or(first).to_lowercase();
+    (capitalised && last_piece.chars().count() >= 4 && !is_word(&last_piece))
+        .then(|| first.to_string())
+}
+
 /// Words that join or introduce names and are no part of any one of them.
 const JOINERS: &[&str] = &["and", "or", "other", "the", "including", "includes"];
 
@@ -251,12 +266,18 @@ pub fn audience(title: &str) -> Option<(&'static str, &str)> {
 /// The initials of a name of three to six words, as members abbreviate it: "Non-Small Cell
 /// Lung Cancer" -> "NSCLC", "Renal Cell Cancer" -> "RCC". Hyphens part words.
 pub fn initialism(name: &str) -> Option<String> {
+    let initials = initialism_of_any_length(name)?;
+    (3..=6).contains(&initials.len()).then_some(initials)
+}
+
+/// The initials of a name of any length (words such as "of" and "the" skipped).
+pub fn initialism_of_any_length(name: &str) -> Option<String> {
     let words: Vec<&str> = name
         .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
         .filter(|word| !word.is_empty())
         .filter(|word| !NOT_INITIALS.contains(&word.to_ascii_lowercase().as_str()))
         .collect();
-    if !(3..=6).contains(&words.len()) {
+    if words.is_empty() {
         return None;
     }
     let letters: Option<String> = words
@@ -395,6 +416,21 @@ mod tests {
                 ("Also myelodysplastic syndromes".to_string(), "MDS"),
             ]
         );
+    }
+
+    #[test]
+    fn eponyms_name_their_subject_alone() {
+        let ordinary = |word: &str| ["breast", "skin"].contains(&word);
+        assert_eq!(
+            eponym("Hodgkin Lymphoma", ordinary).as_deref(),
+            Some("Hodgkin")
+        );
+        assert_eq!(
+            eponym("Non-Hodgkin Lymphoma", ordinary).as_deref(),
+            Some("Non-Hodgkin")
+        );
+        assert_eq!(eponym("Breast Cancer", ordinary), None);
+        assert_eq!(eponym("Merkel Cell Carcinoma", ordinary), None);
     }
 
     #[test]

@@ -378,7 +378,14 @@ impl TermIndex {
 
     /// Every place a subject's term occurs among the hits (the best of overlapping ones), best
     /// first: the first match of each subject is its best.
-    pub(crate) fn find_terms(&self, token_count: usize, hits: &[Hit]) -> Vec<TermMatch> {
+    /// `possessive(position)` says whether the word there is a possessive `'s`, which may stand
+    /// inside a name: "Ewing's sarcoma" is Ewing sarcoma.
+    pub(crate) fn find_terms(
+        &self,
+        token_count: usize,
+        hits: &[Hit],
+        possessive: impl Fn(usize) -> bool + Copy,
+    ) -> Vec<TermMatch> {
         let mut all: Vec<TermMatch> = Vec::new();
         for hit in hits {
             let Some(term_ids) = self.terms_by_first_word.get(&hit.vocab) else {
@@ -386,7 +393,8 @@ impl TermIndex {
             };
             for &term_id in term_ids {
                 let term = &self.terms[term_id];
-                let Some((end, quality)) = match_term(&term.words, hit.position, hits, &self.vocab)
+                let Some((end, quality)) =
+                    match_term(&term.words, hit.position, hits, &self.vocab, possessive)
                 else {
                     continue;
                 };
@@ -500,12 +508,14 @@ fn match_term(
     start: usize,
     hits: &[Hit],
     vocab: &[VocabWord],
+    possessive: impl Fn(usize) -> bool + Copy,
 ) -> Option<(usize, f32)> {
     fn walk(
         words: &[VocabId],
         position: usize,
         hits: &[Hit],
         vocab: &[VocabWord],
+        possessive: impl Fn(usize) -> bool + Copy,
     ) -> Option<(usize, f32)> {
         let Some((&word, rest)) = words.split_first() else {
             return Some((position, 0.0));
@@ -516,17 +526,27 @@ fn match_term(
             .iter()
             .filter(|h| h.position == position && h.vocab == word)
         {
-            if let Some((end, weighted)) = walk(rest, position + hit.width, hits, vocab) {
-                let total = weighted + hit.quality * weight;
-                if best.is_none_or(|(_, b)| total > b) {
-                    best = Some((end, total));
+            let next = position + hit.width;
+            // The name as written, or with a possessive skipped ("Ewing's sarcoma"); a name
+            // that holds the possessive itself ("Cushing's syndrome") takes the first way.
+            let skip = (!rest.is_empty() && possessive(next)).then_some(next + 1);
+            for next in std::iter::once(next).chain(skip) {
+                if let Some((end, weighted)) = walk(rest, next, hits, vocab, possessive) {
+                    // A name as written beats one read past a possessive: "Alzheimer's
+                    // disease" is that subject before it is "Alzheimer disease".
+                    let as_written = if Some(next) == skip { 0.98 } else { 1.0 };
+                    let total = weighted + hit.quality * weight * as_written;
+                    if best.is_none_or(|(_, b)| total > b) {
+                        best = Some((end, total));
+                    }
                 }
             }
         }
         best
     }
     let total_weight: f32 = words.iter().map(|&w| vocab[w.get()].len as f32).sum();
-    walk(words, start, hits, vocab).map(|(end, weighted)| (end, weighted / total_weight))
+    walk(words, start, hits, vocab, possessive)
+        .map(|(end, weighted)| (end, weighted / total_weight))
 }
 
 /// The spellings a term is matched in: as written, and with each pair of neighbouring words

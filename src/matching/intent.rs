@@ -314,7 +314,13 @@ fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
     let (has_subject, has_cue) = cues_among(
         slots,
         language,
-        &[List::Filler, List::Relation, List::GenericHeads],
+        &[
+            List::Filler,
+            List::Relation,
+            List::GenericHeads,
+            List::AskPhrases,
+            List::AskNouns,
+        ],
     );
     has_subject == Some(true) && has_cue
 }
@@ -322,7 +328,7 @@ fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
 /// A question of a kind with no object of its own, asked after the subject was named: "my dad
 /// has AML, what's the outlook?", "... what are the symptoms".
 fn asks_kind_alone(clause: &Clause, language: &Language) -> bool {
-    const FRAME: [List; 7] = [
+    const FRAME: [List; 9] = [
         List::Filler,
         List::Relation,
         List::What,
@@ -330,9 +336,14 @@ fn asks_kind_alone(clause: &Clause, language: &Language) -> bool {
         List::QuestionStarts,
         List::Frame,
         List::How,
+        List::AskPhrases,
+        List::AskNouns,
     ];
     let (has_subject, has_cue) = cues_among(&clause.slots, language, &FRAME);
-    has_subject == Some(false) && has_cue && (clause.question || starts_question(clause))
+    let asks = clause.question
+        || starts_question(clause)
+        || clause.slots.iter().any(|slot| slot.is_in(List::AskPhrases));
+    has_subject == Some(false) && has_cue && asks
 }
 
 /// Whether `slots` hold only kind cues, the subject and words of `allowed`: `None` when
@@ -352,6 +363,16 @@ fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<
             has_subject |= slots[position..position + len]
                 .iter()
                 .any(|slot| matches!(slot, Slot::Subject));
+            position += len;
+            continue;
+        }
+        // Who it is about is context, not another object: "symptoms of X in adults".
+        let audience = language
+            .audiences()
+            .iter()
+            .filter_map(|audience| phrase_at(slots, position, &audience.cues))
+            .max();
+        if let Some(len) = audience {
             position += len;
             continue;
         }
@@ -439,9 +460,19 @@ fn add_kinds(
                     here.push(KindId::new(index));
                 }
             }
-            for kind in here {
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
+            // "my CML diagnosis", "her treatment": someone's own, not a question about it.
+            let owned = match position.checked_sub(1).map(|before| &slots[before]) {
+                Some(Slot::Subject) => position
+                    .checked_sub(2)
+                    .is_some_and(|before| slots[before].is_in(List::Possessives)),
+                Some(before) => before.is_in(List::Possessives),
+                None => false,
+            };
+            if !owned {
+                for kind in here {
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
                 }
             }
             if longest > 1 {

@@ -308,7 +308,15 @@ impl Matcher {
         if hits.is_empty() {
             return Assessment::nothing();
         }
-        let found = self.terms.find_terms(normalized.tokens.len(), hits);
+        let possessive = |position: usize| {
+            normalized
+                .tokens
+                .get(position)
+                .is_some_and(|token| normalized.word(token) == "'s")
+        };
+        let found = self
+            .terms
+            .find_terms(normalized.tokens.len(), hits, possessive);
         if found.is_empty() {
             return Assessment::nothing();
         }
