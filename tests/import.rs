@@ -514,14 +514,60 @@ fn cancergov_style_paraphrases_reach_their_answer() {
         ("what is chemotherapy?", None),
         ("is it safe to travel with CLL?", None),
     ];
-    let mut misses = Vec::new();
-    for (message, expected) in table {
-        let got = route(&catalog, message);
-        if got.as_deref() != *expected {
-            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
-        }
-    }
+    let misses = misrouted(&catalog, table);
     assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
+
+/// Writes one document per subject into `root/<collection>`: document ids count from `first`
+/// (`00001{n}` style, seven digits, then `suffix`), each with `questions` (`(qtype, template)`,
+/// `{}` standing for the focus) and the subject's placeholder answer.
+fn write_subjects(
+    root: &Path,
+    collection: &str,
+    (source, url): (&str, &str),
+    first: usize,
+    suffix: &str,
+    subjects: &[(&str, &str)],
+    questions: &[(&str, &str)],
+) {
+    let dir = root.join(collection);
+    fs::create_dir_all(&dir).unwrap();
+    for (n, (focus, answer)) in subjects.iter().enumerate() {
+        let doc = format!("{:07}{suffix}", first + n);
+        let pairs: Vec<(String, &str, String, String)> = questions
+            .iter()
+            .enumerate()
+            .map(|(k, (qtype, template))| {
+                (
+                    format!("{doc}-{}", k + 1),
+                    *qtype,
+                    template.replace("{}", focus),
+                    answer.to_string(),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
+            .iter()
+            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
+            .collect();
+        fs::write(
+            dir.join(format!("{doc}.xml")),
+            document(&doc, source, url, focus, &[], &borrowed),
+        )
+        .unwrap();
+    }
+}
+
+/// The rows of `table` that do not route as expected, as readable lines.
+fn misrouted(catalog: &Catalog, table: &[(&str, Option<&str>)]) -> Vec<String> {
+    table
+        .iter()
+        .filter_map(|(message, expected)| {
+            let got = route(catalog, message);
+            (got.as_deref() != *expected)
+                .then(|| format!("{message:?}: expected {expected:?}, got {got:?}"))
+        })
+        .collect()
 }
 
 /// Names as publishers write them: brackets, commas, colons, roman numerals, long names, and
@@ -621,13 +667,7 @@ fn names_as_publishers_write_them_find_their_answers() {
         ("the symptoms are getting worse", None),
         ("what are the symptoms of the flu?", None),
     ];
-    let mut misses = Vec::new();
-    for (message, expected) in table {
-        let got = route(&catalog, message);
-        if got.as_deref() != *expected {
-            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
-        }
-    }
+    let misses = misrouted(&catalog, table);
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
 
@@ -637,8 +677,9 @@ fn names_as_publishers_write_them_find_their_answers() {
 #[test]
 fn cancergov_titles_give_the_names_members_type() {
     let dir = tempfile::tempdir().unwrap();
-    let cancer = dir.path().join("1_CancerGov_QA");
-    fs::create_dir_all(&cancer).unwrap();
+    // Placeholder text; it writes the abbreviations a publisher would (NSCLC, AML), but not GCT,
+    // so that initialism is never made a name.
+    let answer = "Placeholder answer text about NSCLC and AML, for tests only.";
     let subjects = [
         "Adult Acute Myeloid Leukemia",
         "Childhood Acute Myeloid Leukemia and Other Myeloid Malignancies",
@@ -646,49 +687,21 @@ fn cancergov_titles_give_the_names_members_type() {
         "Oral Cavity and Oropharyngeal Cancer",
         "Non-Small Cell Lung Cancer",
         "Gastrointestinal Carcinoid Tumors",
-    ];
-    for (n, focus) in subjects.iter().enumerate() {
-        let doc = format!("00002{n:02}_1");
-        // Placeholder text; it writes the abbreviations a publisher would (NSCLC, AML), but not
-        // GCT, so that initialism is never made a name.
-        let answer = "Placeholder answer text about NSCLC and AML, for tests only.";
-        let questions = [
-            ("information", format!("What is (are) {focus} ?")),
-            (
-                "treatment",
-                format!("What are the treatments for {focus} ?"),
-            ),
-            ("outlook", format!("What is the outlook for {focus} ?")),
-        ];
-        let pairs: Vec<(String, &str, String, String)> = questions
-            .iter()
-            .enumerate()
-            .map(|(k, (qtype, question))| {
-                (
-                    format!("{doc}-{}", k + 1),
-                    *qtype,
-                    question.clone(),
-                    answer.to_string(),
-                )
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
-            .iter()
-            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
-            .collect();
-        fs::write(
-            cancer.join(format!("{doc}.xml")),
-            document(
-                &doc,
-                "CancerGov",
-                "https://www.cancer.gov/test",
-                focus,
-                &[],
-                &borrowed,
-            ),
-        )
-        .unwrap();
-    }
+    ]
+    .map(|focus| (focus, answer));
+    write_subjects(
+        dir.path(),
+        "1_CancerGov_QA",
+        ("CancerGov", "https://www.cancer.gov/test"),
+        200,
+        "_1",
+        &subjects,
+        &[
+            ("information", "What is (are) {} ?"),
+            ("treatment", "What are the treatments for {} ?"),
+            ("outlook", "What is the outlook for {} ?"),
+        ],
+    );
     let out = dir.path().join("responses");
     import(dir.path(), &out, &support()).unwrap();
     let catalog = load(&out);
@@ -746,50 +759,26 @@ fn cancergov_titles_give_the_names_members_type() {
 #[test]
 fn more_specific_names_and_other_audiences_stay_silent() {
     let dir = tempfile::tempdir().unwrap();
-    let cancer = dir.path().join("1_CancerGov_QA");
-    fs::create_dir_all(&cancer).unwrap();
     let subjects = [
         "Ovarian Cancer",
         "Ovarian Epithelial and Primary Peritoneal Cancer",
         "Childhood Brain Tumors",
         "Test Syndrome",
         "Tost Syndrome",
-    ];
-    for (n, focus) in subjects.iter().enumerate() {
-        let doc = format!("00003{n:02}_1");
-        let questions = [
-            ("information", format!("What is (are) {focus} ?")),
-            ("symptoms", format!("What are the symptoms of {focus} ?")),
-        ];
-        let pairs: Vec<(String, &str, String, String)> = questions
-            .iter()
-            .enumerate()
-            .map(|(k, (qtype, question))| {
-                (
-                    format!("{doc}-{}", k + 1),
-                    *qtype,
-                    question.clone(),
-                    "Placeholder answer for tests.".to_string(),
-                )
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
-            .iter()
-            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
-            .collect();
-        fs::write(
-            cancer.join(format!("{doc}.xml")),
-            document(
-                &doc,
-                "CancerGov",
-                "https://www.cancer.gov/test",
-                focus,
-                &[],
-                &borrowed,
-            ),
-        )
-        .unwrap();
-    }
+    ]
+    .map(|focus| (focus, "Placeholder answer for tests."));
+    write_subjects(
+        dir.path(),
+        "1_CancerGov_QA",
+        ("CancerGov", "https://www.cancer.gov/test"),
+        300,
+        "_1",
+        &subjects,
+        &[
+            ("information", "What is (are) {} ?"),
+            ("symptoms", "What are the symptoms of {} ?"),
+        ],
+    );
     let out = dir.path().join("responses");
     import(dir.path(), &out, &support()).unwrap();
     let catalog = load(&out);
@@ -818,13 +807,7 @@ fn more_specific_names_and_other_audiences_stay_silent() {
         // A statement with the name in it is not a question.
         ("it's ovarian cancer. processing", None),
     ];
-    let mut misses = Vec::new();
-    for (message, expected) in table {
-        let got = route(&catalog, message);
-        if got.as_deref() != *expected {
-            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
-        }
-    }
+    let misses = misrouted(&catalog, table);
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
 
@@ -833,8 +816,6 @@ fn more_specific_names_and_other_audiences_stay_silent() {
 #[test]
 fn abbreviations_eponyms_and_possessives() {
     let dir = tempfile::tempdir().unwrap();
-    let cancer = dir.path().join("1_CancerGov_QA");
-    fs::create_dir_all(&cancer).unwrap();
     let subjects = [
         (
             "Chronic Myelogenous Leukemia",
@@ -852,41 +833,18 @@ fn abbreviations_eponyms_and_possessives() {
         ),
         ("Ewing Sarcoma", "Placeholder text for tests."),
     ];
-    for (n, (focus, answer)) in subjects.iter().enumerate() {
-        let doc = format!("00004{n:02}_1");
-        let questions = [
-            ("information", format!("What is (are) {focus} ?")),
-            ("exams and tests", format!("How to diagnose {focus} ?")),
-        ];
-        let pairs: Vec<(String, &str, String, String)> = questions
-            .iter()
-            .enumerate()
-            .map(|(k, (qtype, question))| {
-                (
-                    format!("{doc}-{}", k + 1),
-                    *qtype,
-                    question.clone(),
-                    answer.to_string(),
-                )
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str, &str, &str)> = pairs
-            .iter()
-            .map(|(q, t, question, a)| (q.as_str(), *t, question.as_str(), a.as_str()))
-            .collect();
-        fs::write(
-            cancer.join(format!("{doc}.xml")),
-            document(
-                &doc,
-                "CancerGov",
-                "https://www.cancer.gov/test",
-                focus,
-                &[],
-                &borrowed,
-            ),
-        )
-        .unwrap();
-    }
+    write_subjects(
+        dir.path(),
+        "1_CancerGov_QA",
+        ("CancerGov", "https://www.cancer.gov/test"),
+        400,
+        "_1",
+        &subjects,
+        &[
+            ("information", "What is (are) {} ?"),
+            ("exams and tests", "How to diagnose {} ?"),
+        ],
+    );
     let out = dir.path().join("responses");
     import(dir.path(), &out, &support()).unwrap();
     let catalog = load(&out);
@@ -907,12 +865,6 @@ fn abbreviations_eponyms_and_possessives() {
             Some("medquad-0000403-1-1"),
         ),
     ];
-    let mut misses = Vec::new();
-    for (message, expected) in table {
-        let got = route(&catalog, message);
-        if got.as_deref() != *expected {
-            misses.push(format!("{message:?}: expected {expected:?}, got {got:?}"));
-        }
-    }
+    let misses = misrouted(&catalog, table);
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }

@@ -541,20 +541,10 @@ pub fn defined_abbreviations(name: &str, text: &str) -> Vec<String> {
         let Some(rest) = text.get(after..).and_then(|rest| rest.strip_prefix(" (")) else {
             continue;
         };
-        let abbreviation: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let next = rest[abbreviation.len()..].chars().next();
-        let capitals = abbreviation
-            .chars()
-            .filter(char::is_ascii_uppercase)
-            .count();
-        if (2..=8).contains(&abbreviation.len())
-            && capitals >= 2
-            && !abbreviation.chars().any(|c| c.is_ascii_lowercase())
-            && matches!(next, Some(')' | ';' | ','))
-            && !WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
+        let Some(abbreviation) = names::abbreviation_at(rest) else {
+            continue;
+        };
+        if !WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
             && !found.contains(&abbreviation)
         {
             found.push(abbreviation);

@@ -302,23 +302,9 @@ pub fn abbreviation_definitions(text: &str) -> Vec<(Vec<String>, String)> {
     while let Some(offset) = text[from..].find(" (") {
         let open = from + offset;
         from = open + 2;
-        let rest = &text[from..];
-        let abbreviation: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let next = rest[abbreviation.len()..].chars().next();
-        let capitals = abbreviation
-            .chars()
-            .filter(char::is_ascii_uppercase)
-            .count();
-        if !(2..=8).contains(&abbreviation.len())
-            || capitals < 2
-            || abbreviation.chars().any(|c| c.is_ascii_lowercase())
-            || !matches!(next, Some(')' | ';' | ','))
-        {
+        let Some(abbreviation) = abbreviation_at(&text[from..]) else {
             continue;
-        }
+        };
         // The words since the last sentence or clause mark.
         let before = &text[..open];
         let start = before
@@ -338,6 +324,26 @@ pub fn abbreviation_definitions(text: &str) -> Vec<(Vec<String>, String)> {
         }
     }
     found
+}
+
+/// The abbreviation that `rest` opens with, as a publisher writes one in brackets after a
+/// name: two to eight letters, digits or dashes, at least two capitals and no lower case,
+/// closed by `)`, `;` or `,` ("CLL)", "NSCLC;").
+pub fn abbreviation_at(rest: &str) -> Option<String> {
+    let abbreviation: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let next = rest[abbreviation.len()..].chars().next();
+    let capitals = abbreviation
+        .chars()
+        .filter(char::is_ascii_uppercase)
+        .count();
+    ((2..=8).contains(&abbreviation.len())
+        && capitals >= 2
+        && !abbreviation.chars().any(|c| c.is_ascii_lowercase())
+        && matches!(next, Some(')' | ';' | ',')))
+    .then_some(abbreviation)
 }
 
 fn tidy(text: &str) -> String {

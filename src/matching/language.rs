@@ -445,6 +445,15 @@ pub const MAX_TERM_WORDS: usize = 16;
 /// Whether `text` can name a subject: it has words, at most [`MAX_TERM_WORDS`], and no
 /// `{subject}`.
 pub fn check_term(text: &str) -> Result<(), PhraseError> {
+    check_words(text, MAX_TERM_WORDS, PhraseError::TermTooLong)
+}
+
+/// Whether `text` has words, at most `max`, and no `{subject}`.
+fn check_words(
+    text: &str,
+    max: usize,
+    too_long: fn(String) -> PhraseError,
+) -> Result<(), PhraseError> {
     if text.contains(SUBJECT_PLACEHOLDER) {
         return Err(PhraseError::SubjectNotAllowed(text.to_string()));
     }
@@ -452,8 +461,8 @@ pub fn check_term(text: &str) -> Result<(), PhraseError> {
     if words == 0 {
         return Err(PhraseError::Empty(text.to_string()));
     }
-    if words > MAX_TERM_WORDS {
-        return Err(PhraseError::TermTooLong(text.to_string()));
+    if words > max {
+        return Err(too_long(text.to_string()));
     }
     Ok(())
 }
@@ -466,17 +475,7 @@ pub const MAX_QUESTION_WORDS: usize = 96;
 /// Whether `text` can be a known question: it has words, at most [`MAX_QUESTION_WORDS`], and no
 /// `{subject}`.
 pub fn check_question(text: &str) -> Result<(), PhraseError> {
-    if text.contains(SUBJECT_PLACEHOLDER) {
-        return Err(PhraseError::SubjectNotAllowed(text.to_string()));
-    }
-    let words = normalize(text).words().count();
-    if words == 0 {
-        return Err(PhraseError::Empty(text.to_string()));
-    }
-    if words > MAX_QUESTION_WORDS {
-        return Err(PhraseError::QuestionTooLong(text.to_string()));
-    }
-    Ok(())
+    check_words(text, MAX_QUESTION_WORDS, PhraseError::QuestionTooLong)
 }
 
 /// Splits a phrase into elements, normalising each run of words like a message.
