@@ -1,7 +1,7 @@
 //! The command line: parsing (clap) and one function per subcommand.
 //!
 //! These forms are stable; scripts and tests rely on them:
-//! `run [--config FILE] [--dry-run]`, `console [--config FILE] [--responses DIR]`,
+//! `run [--config FILE] [--dry-run] [--log-format text|json]`, `console [--config FILE] [--responses DIR]`,
 //! `ask [--config FILE] [--responses DIR] MESSAGE`,
 //! `match [--responses DIR]`, `check [DIR]`, `eval [--responses DIR] FILE`,
 //! `import medquad SRC --out DIR`.
@@ -17,6 +17,7 @@ use tracing::info;
 use crate::catalog::{plural, Catalog, CatalogHandle, ResponseSource};
 use crate::config::{self, ConfigFile};
 use crate::discord::{self, CONTENT_LIMITS};
+use crate::logging::{self, LogFormat};
 use crate::matching::Addressing;
 use crate::{bot, console, eval};
 
@@ -36,6 +37,9 @@ const RESPONSES_HELP: &str = "Folder of response files [default: the config's [r
 /// Help for every `--config FILE`.
 const CONFIG_HELP: &str =
     "Config file (see config.toml.example) [default: ./config.toml if present, else built-in defaults]";
+
+/// Help for `run --log-format`.
+const LOG_FORMAT_HELP: &str = "Write log lines to stderr as text or as JSON objects, one per line [default: the config's [log] format, else text]";
 
 const RUN_AFTER_HELP: &str = "\
 Config: --config FILE, else ./config.toml in the working directory when there is one, else the
@@ -61,6 +65,8 @@ pub enum Command {
         /// connecting (no token needed).
         #[arg(long)]
         dry_run: bool,
+        #[arg(long, value_name = "FORMAT", help = LOG_FORMAT_HELP)]
+        log_format: Option<LogFormat>,
     },
     /// Talk to the bot in this terminal: no token, no network.
     #[command(after_help = TOOLS_AFTER_HELP)]
@@ -178,7 +184,11 @@ fn load(source: &ResponseSource) -> anyhow::Result<Catalog> {
 
 pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Run { config, dry_run } => run(config.as_deref(), dry_run),
+        Command::Run {
+            config,
+            dry_run,
+            log_format,
+        } => run(config.as_deref(), dry_run, log_format),
         Command::Console {
             config,
             responses,
@@ -289,9 +299,19 @@ pub fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn run(config_path: Option<&Path>, dry_run: bool) -> anyhow::Result<ExitCode> {
+fn run(
+    config_path: Option<&Path>,
+    dry_run: bool,
+    log_format: Option<LogFormat>,
+) -> anyhow::Result<ExitCode> {
+    // Named on the command line, the format applies before the config is read, so that even a
+    // refused config is reported in it.
+    if let Some(format) = log_format {
+        logging::init(format, "info");
+    }
     let file = ConfigFile::locate(config_path);
     let config = file.load(std::env::var(config::TOKEN_VAR).ok())?;
+    logging::init(config.log_format, "info");
     if !dry_run {
         // Before reading any response file: without a token there is nothing to run.
         config.discord.token()?;

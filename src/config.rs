@@ -13,7 +13,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::guard::PassiveScope;
+use crate::logging::LogFormat;
 use crate::safety::Policy;
+use crate::sharding::{ShardRange, ShardTotal, Sharding};
 
 /// The environment variable that holds the bot token.
 pub const TOKEN_VAR: &str = "DISCORD_TOKEN";
@@ -81,6 +83,14 @@ struct RawConfig {
     safety: RawSafety,
     #[serde(default)]
     metrics: RawMetrics,
+    #[serde(default)]
+    log: RawLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: Option<LogFormat>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,6 +123,10 @@ struct RawDiscord {
     user_limit: Option<Spanned<usize>>,
     user_limit_seconds: Option<Spanned<u64>>,
     request_timeout_seconds: Option<Spanned<u64>>,
+    // Text or a number, each with its own refusal: `shards = 4` is a common slip for
+    // `total_shards = 4`.
+    shards: Option<Spanned<toml::Value>>,
+    total_shards: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -164,6 +178,8 @@ pub struct DiscordConfig {
     pub request_timeout: Duration,
     /// What the bot does with crisis and advice messages (`[safety]`).
     pub safety: SafetyConfig,
+    /// `shards` and `total_shards`: which of the bot's gateway shards this process runs.
+    pub sharding: Sharding,
 }
 
 /// `[safety]`: where the moderators' notices are shown and how moderators are alerted.
@@ -280,6 +296,8 @@ pub struct Config {
     /// `[metrics] listen`: where `/metrics`, `/healthz` and `/readyz` are served; off when
     /// `None`.
     pub metrics_listen: Option<SocketAddr>,
+    /// `[log] format`: text lines (the default) or JSON objects on stderr.
+    pub log_format: LogFormat,
 }
 
 impl Config {
@@ -353,6 +371,7 @@ impl Config {
         }
         let passive = passive_scope(raw.passive, place)?;
         let safety = safety_config(raw.safety)?;
+        let sharding = sharding(raw.discord.shards, raw.discord.total_shards, place)?;
         let (role_ids, at) = place.value(raw.moderation.role_ids, Vec::new);
         // Discord snowflakes are never 0; a 0 is a placeholder left in by mistake, and it would
         // silently grant nobody the role the operator meant.
@@ -391,11 +410,13 @@ impl Config {
                 passive,
                 request_timeout: Duration::from_secs(request_timeout_seconds),
                 safety,
+                sharding,
             },
             moderation: ModerationConfig { role_ids },
             responses_dir,
             watch_responses: raw.responses.watch.unwrap_or(false),
             metrics_listen,
+            log_format: raw.log.format.unwrap_or_default(),
         })
     }
 }
@@ -420,13 +441,61 @@ impl Place<'_> {
     /// A value or its default, and where it stood as a `FILE:LINE: ` prefix for a refusal.
     fn value<T>(&self, value: Option<Spanned<T>>, default: impl FnOnce() -> T) -> (T, String) {
         match value {
-            Some(value) => {
-                let line = crate::catalog::line_of(self.text, value.span().start);
-                (value.into_inner(), self.line(Some(line)))
-            }
+            Some(value) => self.at(value),
             None => (default(), self.line(None)),
         }
     }
+
+    /// A value, and where it stood as a `FILE:LINE: ` prefix for a refusal.
+    fn at<T>(&self, value: Spanned<T>) -> (T, String) {
+        let line = crate::catalog::line_of(self.text, value.span().start);
+        (value.into_inner(), self.line(Some(line)))
+    }
+}
+
+/// `[discord] shards` and `total_shards`. A range outside a fixed total is refused here, with
+/// the line of `shards`; with `total_shards = "auto"` that check waits for Discord's count.
+fn sharding(
+    range: Option<Spanned<toml::Value>>,
+    total: Option<Spanned<toml::Value>>,
+    place: &Place,
+) -> anyhow::Result<Sharding> {
+    let total = match total.map(|total| place.at(total)) {
+        None => ShardTotal::Auto,
+        Some((toml::Value::String(text), _)) if text.trim() == "auto" => ShardTotal::Auto,
+        Some((toml::Value::Integer(count), at)) => match u32::try_from(count) {
+            Ok(count) if count >= 1 => ShardTotal::Fixed(count),
+            _ => bail!("{at}`[discord] total_shards` must be at least 1, got {count}"),
+        },
+        Some((other, at)) => bail!(
+            "{at}`[discord] total_shards` must be how many shards the whole bot has, like 4, or \"auto\" for as many as Discord recommends, got {other}"
+        ),
+    };
+    let (range, range_at) = match range.map(|range| place.at(range)) {
+        None => (None, String::new()),
+        Some((range, at)) => {
+            let range = match range {
+                toml::Value::String(text) => text
+                    .parse::<ShardRange>()
+                    .map_err(|err| anyhow::anyhow!("{at}`[discord] shards`: {err}"))?,
+                toml::Value::Integer(count) => bail!(
+                    "{at}`[discord] shards` is this process's shard ids in quotes, like \"0-{last}\" or \"{count}\", got {count}; the number of shards of the whole bot is `total_shards`",
+                    last = count.max(1) - 1
+                ),
+                other => bail!(
+                    "{at}`[discord] shards` is this process's shard ids in quotes, like \"0-3\" or \"2\", got {other}"
+                ),
+            };
+            (Some(range), at)
+        }
+    };
+    let sharding = Sharding {
+        range,
+        total,
+        range_at,
+    };
+    sharding.check()?;
+    Ok(sharding)
 }
 
 fn safety_config(raw: RawSafety) -> anyhow::Result<SafetyConfig> {
@@ -612,6 +681,7 @@ mod tests {
             Config::from_raw(RawConfig::default(), Some("t".into()), &Place::default()).unwrap();
         assert_eq!(example.discord, defaults.discord);
         assert_eq!(example.moderation, defaults.moderation);
+        assert_eq!(example.log_format, defaults.log_format);
     }
 
     #[test]
@@ -707,6 +777,69 @@ mod tests {
             .to_string();
         assert!(err.contains("config.toml:3:"), "{err}");
         assert!(err.contains("mesage_content"), "{err}");
+    }
+
+    #[test]
+    fn the_log_is_text_unless_json_is_asked_for() {
+        assert_eq!(load_text("").unwrap().log_format, LogFormat::Text);
+        let config = load_text("[log]\nformat = \"json\"\n").unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        let err = load_text("[log]\nformat = \"yaml\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.toml:2:"), "{err}");
+        assert!(err.contains("`text` or `json`"), "{err}");
+    }
+
+    #[test]
+    fn shards_and_their_total_are_read() {
+        let config = load_text("").unwrap();
+        assert_eq!(config.discord.sharding, Sharding::default());
+        let config = load_text("[discord]\nshards = \"0-3\"\ntotal_shards = 8\n").unwrap();
+        let sharding = &config.discord.sharding;
+        assert_eq!(sharding.range, ShardRange::new(0, 3));
+        assert_eq!(sharding.total, ShardTotal::Fixed(8));
+        assert!(
+            sharding.range_at.ends_with("config.toml:2: "),
+            "{sharding:?}"
+        );
+        let config = load_text("[discord]\nshards = \"5\"\ntotal_shards = \"auto\"\n").unwrap();
+        assert_eq!(config.discord.sharding.range, ShardRange::new(5, 5));
+        assert_eq!(config.discord.sharding.total, ShardTotal::Auto);
+    }
+
+    #[test]
+    fn bad_shards_are_refused_with_their_line() {
+        for (text, needle) in [
+            (
+                "[discord]\n\nshards = \"2-3\"\ntotal_shards = 2\n",
+                "config.toml:3: `[discord] shards` is \"2-3\", but the bot has 2 shards (0-1) as `total_shards` says",
+            ),
+            (
+                "[discord]\nshards = \"3-1\"\n",
+                "config.toml:2: `[discord] shards`: \"3-1\" is backwards: write the lower shard id first, like \"1-3\"",
+            ),
+            (
+                "[discord]\nshards = \"first\"\n",
+                "config.toml:2: `[discord] shards`: expected shard ids like \"0-3\" or \"2\", got \"first\"",
+            ),
+            (
+                "[discord]\nshards = 4\n",
+                "config.toml:2: `[discord] shards` is this process's shard ids in quotes, like \"0-3\" or \"4\", got 4; the number of shards of the whole bot is `total_shards`",
+            ),
+            ("[discord]\nshards = [0, 1]\n", "config.toml:2: `[discord] shards`"),
+            (
+                "[discord]\ntotal_shards = 0\n",
+                "config.toml:2: `[discord] total_shards` must be at least 1, got 0",
+            ),
+            (
+                "[discord]\ntotal_shards = \"many\"\n",
+                "config.toml:2: `[discord] total_shards` must be how many shards the whole bot has",
+            ),
+        ] {
+            let err = load_text(text).unwrap_err();
+            assert!(err.to_string().contains(needle), "{text}: {err}");
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! - [`discord`] (serenity) and [`console`] are the adapters that deliver replies.
 //! - [`guard`] keeps the bot quiet under load and abuse: the answer cooldown, the per-user
 //!   limit and where passive answering happens (plain data, no platform types).
+//! - [`sharding`] says which of the bot's gateway shards a process runs, and checks it.
 //! - [`toml_words`] says TOML errors in plain words, for response files and the config.
+//! - [`logging`] writes the log to stderr, as text or JSON lines.
 //! - [`metrics`] counts what the bot does and serves it, with health checks, over HTTP.
 //! - [`watch`] tells the Discord adapter when the response files change, so it can reload them.
 //!
@@ -26,11 +28,13 @@ pub mod guard;
 pub mod import;
 pub mod labelled;
 pub mod lines;
+pub mod logging;
 pub mod matching;
 pub mod metrics;
 pub mod pages;
 pub mod reply;
 pub mod safety;
+pub mod sharding;
 pub mod toml_words;
 pub mod watch;
 mod word_table;

@@ -552,7 +552,7 @@ fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
             dir,
             "topics/car-t.toml",
             "    \"car t\",\n",
-            "    \"car t\",\n    \"THES\",\n    \"WTS\",\n",
+            "    \"car t\",\n    \"THES\",\n    \"WTS\",\n    \"KID\",\n",
         )
     });
     let catalog = result.unwrap_or_else(|err| panic!("a warning does not stop loading: {err}"));
@@ -563,7 +563,14 @@ fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
         .map(ToString::to_string)
         .filter(|w| w.starts_with(&file))
         .collect();
-    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    // One word with a role of its own ("kid" says who a message is about) names nothing.
+    assert!(
+        warnings[2].starts_with(&format!(
+            "{file}:15: warning: term \"KID\" reads as \"kid\""
+        )),
+        "{warnings:#?}"
+    );
     assert!(
         warnings[0].starts_with(&format!(
             "{file}:13: warning: term \"THES\" reads as \"the\""
@@ -580,6 +587,7 @@ fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
     for message in [
         "what are the side effects of it?",
         "wts a good movie tonight?",
+        "what is a kid?",
     ] {
         let assessment = matcher.assess(message, immunobot::matching::Addressing::Passive);
         assert_eq!(assessment.answer(), None, "{message}");
@@ -619,5 +627,90 @@ fn a_long_name_is_a_term_but_a_list_of_names_is_refused() {
         "topics/car-t.toml",
         13,
         "is longer than 16 words",
+    );
+}
+
+#[test]
+fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"adults\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy\"",
+        );
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("different audiences may share: {err}"));
+    let route = |message: &str| {
+        catalog
+            .matcher()
+            .assess(message, immunobot::matching::Addressing::Passive)
+            .answer()
+            .map(|index| catalog.topic(index).id.clone())
+    };
+    assert_eq!(
+        route("what is CAR T cell therapy for kids?").as_deref(),
+        Some("cancer-vaccines")
+    );
+    assert_eq!(
+        route("my husband is 52, what is CAR T cell therapy?").as_deref(),
+        Some("car-t")
+    );
+    assert_eq!(
+        route("I'm 8. what is CAR T cell therapy?").as_deref(),
+        Some("cancer-vaccines")
+    );
+    // Nothing says who: silence rather than an answer about the wrong people.
+    assert_eq!(route("what is CAR T cell therapy?"), None);
+}
+
+#[test]
+fn a_shared_name_needs_different_audiences_and_a_declared_audience() {
+    let problems = problems(|dir| {
+        for topic in ["car-t", "cancer-vaccines"] {
+            replace_in(
+                dir,
+                &format!("topics/{topic}.toml"),
+                "excerpt_of = \"immunotherapy\"\n",
+                "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
+            );
+        }
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy\"",
+        );
+        replace_in(
+            dir,
+            "topics/monoclonal-antibodies.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"toddlers\"\n",
+        );
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("car-t.toml:")
+                && p.contains("also claimed by topic `cancer-vaccines`")),
+        "{problems:?}"
+    );
+    assert_reported(
+        &problems,
+        "topics/monoclonal-antibodies.toml",
+        6,
+        "audience `toddlers` is not declared in language.toml (known: children, adults)",
     );
 }

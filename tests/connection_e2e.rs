@@ -8,8 +8,6 @@ mod support;
 use std::net::TcpListener;
 use std::time::Duration;
 
-use serde_json::json;
-
 use support::*;
 
 const TOKEN_ADVICE: &str =
@@ -96,7 +94,7 @@ async fn a_failed_gateway_lookup_is_retried_at_api_url_and_never_elsewhere() {
         let bot = RunningBot::start(&fake, BotOptions::default()).await;
         // Connected to the fake (serenity alone would have gone to wss://gateway.discord.gg).
         bot.wait_until_ready(&fake).await;
-        let lookups = fake.requests_matching(|r| r.is_exactly("GET", "/gateway"));
+        let lookups = fake.requests_matching(|r| r.is_exactly("GET", "/gateway/bot"));
         let statuses: Vec<u16> = lookups.iter().map(|r| r.status).collect();
         assert_eq!(statuses[..3], [503, 503, 200], "{}", fake.dump());
         let waited = lookups[2].at - lookups[1].at;
@@ -145,7 +143,7 @@ async fn ctrl_c_stops_the_bot_while_the_gateway_refuses_connections() {
         let fake = FakeDiscord::start().await;
         // The lookup works; the gateway it names does not.
         let gateway = format!("ws://127.0.0.1:{}/ws", closed_port());
-        fake.stub("GET", "/gateway", 200, json!({ "url": gateway }));
+        fake.stub("GET", "/gateway", 200, gateway_answer(&gateway));
         let mut bot = BotProcess::start(&fake.base_url(), "");
         // serenity re-queues the shard every 5 s; catch it between two tries.
         bot.wait_for_log("Err starting shard", Duration::from_secs(10))

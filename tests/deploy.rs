@@ -196,3 +196,70 @@ fn the_systemd_unit_passes_systemd_analyze_verify() {
         .collect();
     assert!(complaints.is_empty(), "systemd {version}: {complaints:#?}");
 }
+
+/// The ```toml blocks of `docs/DEPLOY.md` that hold a `shards` range.
+fn sharded_configs_in_deploy_md() -> Vec<String> {
+    let doc = fs::read_to_string(repo("docs/DEPLOY.md")).unwrap();
+    doc.split("```toml\n")
+        .skip(1)
+        .filter_map(|block| block.split_once("```").map(|(toml, _)| toml.to_string()))
+        .filter(|toml| toml.contains("shards = "))
+        .collect()
+}
+
+fn dry_run(config: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_immunobot"))
+        .current_dir(config.parent().unwrap())
+        .env_remove("DISCORD_TOKEN")
+        .env("RUST_LOG", "off")
+        .args(["run", "--dry-run", "--config"])
+        .arg(config)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_sharded_configs_in_deploy_md_are_valid_and_cover_every_shard_once() {
+    let configs = sharded_configs_in_deploy_md();
+    assert!(configs.len() >= 2, "{configs:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut covered = Vec::new();
+    for (n, text) in configs.iter().enumerate() {
+        let path = dir.path().join(format!("host{n}.toml"));
+        fs::write(&path, text).unwrap();
+        let output = dry_run(&path);
+        assert!(
+            output.status.success(),
+            "{text}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let value: toml::Table = text.parse().unwrap();
+        let range = value["discord"]["shards"].as_str().unwrap();
+        let (first, last) = range.split_once('-').unwrap();
+        covered.extend(first.parse::<u32>().unwrap()..=last.parse::<u32>().unwrap());
+        assert_eq!(value["discord"]["total_shards"].as_integer(), Some(8));
+    }
+    covered.sort_unstable();
+    assert_eq!(covered, (0..8).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_refusal_deploy_md_shows_is_the_one_the_binary_gives() {
+    let doc = fs::read_to_string(repo("docs/DEPLOY.md")).unwrap();
+    let shown = doc
+        .lines()
+        .find(|line| line.starts_with("error: /etc/immunobot/config.toml:"))
+        .expect("DEPLOY.md shows a refused range");
+    // The first host's config with the range the example refuses.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let first = &sharded_configs_in_deploy_md()[0];
+    fs::write(&path, first.replace("\"0-3\"", "\"8-11\"")).unwrap();
+    let output = dry_run(&path);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        shown.replace("/etc/immunobot/config.toml", &path.display().to_string())
+    );
+}

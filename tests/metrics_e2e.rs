@@ -7,8 +7,6 @@ mod support;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-
 use support::*;
 
 /// A port on 127.0.0.1 that was free a moment ago.
@@ -86,7 +84,7 @@ async fn counters_move_when_the_bot_answers_and_readyz_follows_the_connection() 
             "GET",
             "/gateway",
             200,
-            json!({ "url": format!("ws://127.0.0.1:{closed}/ws") }),
+            gateway_answer(&format!("ws://127.0.0.1:{closed}/ws")),
         );
         let bot = BotProcess::start(&fake.base_url(), &with_metrics(port));
         wait_for_status(&bot, port, "/healthz", 200, Duration::from_secs(10)).await;

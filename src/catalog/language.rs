@@ -153,5 +153,62 @@ pub(crate) fn check_language_file(
             }
         }
     }
+    let mut seen_audiences: Vec<String> = Vec::new();
+    for audience in &raw.audiences {
+        let audience_line = line(audience.span());
+        let audience = audience.get_ref();
+        let id = audience.id.get_ref().trim();
+        if !super::is_valid_topic_id(id) {
+            problems.push(Problem::error(
+                &file.display,
+                Some(line(audience.id.span())),
+                format!("audience id `{id}`: use lowercase letters, digits and single dashes"),
+            ));
+            continue;
+        }
+        if seen_audiences.iter().any(|seen| seen == id) {
+            problems.push(Problem::error(
+                &file.display,
+                Some(audience_line),
+                format!("audience `{id}` is declared twice"),
+            ));
+            continue;
+        }
+        let [youngest, oldest] = *audience.ages.get_ref();
+        if youngest > oldest {
+            problems.push(Problem::error(
+                &file.display,
+                Some(line(audience.ages.span())),
+                format!("audience `{id}`: `ages = [{youngest}, {oldest}]` is empty: write the youngest age first"),
+            ));
+            continue;
+        }
+        if let Some(other) = language
+            .audiences()
+            .iter()
+            .find(|other| youngest <= *other.ages.end() && *other.ages.start() <= oldest)
+        {
+            problems.push(Problem::error(
+                &file.display,
+                Some(line(audience.ages.span())),
+                format!(
+                    "audience `{id}`: ages {youngest}-{oldest} overlap audience `{}`'s: an age must say one audience",
+                    other.id
+                ),
+            ));
+            continue;
+        }
+        seen_audiences.push(id.to_string());
+        let audience_id = language.add_audience(id, youngest..=oldest);
+        for cue in &audience.cues {
+            if let Err(err) = language.add_audience_cue(audience_id, cue.get_ref()) {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(line(cue.span())),
+                    format!("audience `{id}`: {err}"),
+                ));
+            }
+        }
+    }
     (problems.len() == before).then_some(language)
 }

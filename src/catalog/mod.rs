@@ -78,6 +78,9 @@ pub struct Topic {
     pub questions: Vec<String>,
     /// Words that show the subject's name means something else ("venom", "gammopathy").
     pub other_senses: Vec<String>,
+    /// Who the subject is about (an audience of the language file), for subjects that share a
+    /// name with subjects about others: "children" for childhood leukemia.
+    pub audience: Option<String>,
     /// The file the topic came from, relative to the responses folder.
     pub file: String,
     /// The body's pages as consecutive byte ranges (one page when it fits one reply); joined,
@@ -253,6 +256,10 @@ fn build_matcher(
                 terms: &topic.terms,
                 other_senses: &topic.other_senses,
                 parent: topic.excerpt_of.as_deref().and_then(subject_named),
+                audience: topic
+                    .audience
+                    .as_deref()
+                    .and_then(|id| language.audience(id)),
             }
         })
         .collect();

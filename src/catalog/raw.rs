@@ -36,6 +36,8 @@ pub(crate) struct RawTopic {
     pub kind: Option<Spanned<String>>,
     /// Another topic whose subject this one answers about (its terms are that topic's).
     pub subject: Option<Spanned<String>>,
+    /// Who the subject is about, when it shares names with subjects about others.
+    pub audience: Option<Spanned<String>>,
     #[serde(default)]
     pub follow_ups: Vec<Spanned<String>>,
     pub body: Option<Spanned<String>>,
@@ -62,6 +64,18 @@ pub(crate) struct RawLanguage {
     pub report: RawReport,
     #[serde(default)]
     pub kinds: Vec<Spanned<RawKind>>,
+    #[serde(default)]
+    pub audiences: Vec<Spanned<RawAudience>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAudience {
+    pub id: Spanned<String>,
+    /// The youngest and oldest age, in years, that belong to the audience.
+    pub ages: Spanned<[u32; 2]>,
+    #[serde(default)]
+    pub cues: Phrases,
 }
 
 type Phrases = Vec<Spanned<String>>;

@@ -279,6 +279,7 @@ struct LocatedTopic {
     excerpt_line: usize,
     kind_line: usize,
     subject_line: usize,
+    audience_line: usize,
     follow_up_lines: Vec<usize>,
     term_lines: Vec<usize>,
     question_lines: Vec<usize>,
@@ -493,6 +494,13 @@ fn check_topic(
         Some(value) => (value.get_ref().trim().to_string(), line_at(value.span())),
         None => (String::new(), 0),
     };
+    let (audience, audience_line) = match raw.audience {
+        Some(value) => (
+            Some(value.get_ref().trim().to_string()),
+            line_at(value.span()),
+        ),
+        None => (None, 0),
+    };
     let (subject, subject_line) = match raw.subject {
         Some(value) => (
             Some(value.get_ref().trim().to_string()),
@@ -623,6 +631,7 @@ fn check_topic(
         terms,
         questions,
         other_senses,
+        audience,
         file: file.relative.clone(),
         pages: Vec::new(),
     };
@@ -701,6 +710,7 @@ fn check_topic(
         excerpt_line,
         kind_line,
         subject_line,
+        audience_line,
         follow_up_lines,
         term_lines,
         question_lines,
@@ -793,9 +803,33 @@ fn check_cross_references(topics: &[LocatedTopic], refused: &Refused, problems: 
 }
 
 /// Every topic's kind of question must be one the language file declares; a topic without one
-/// answers the plain request's kind.
+/// answers the plain request's kind. An audience must be declared too, and belongs to the topic
+/// that names the subject.
 fn check_kinds(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<Problem>) {
     for located in topics {
+        if let Some(audience) = &located.topic.audience {
+            if located.topic.subject.is_some() {
+                problems.push(Problem::error(
+                    &located.display,
+                    Some(located.audience_line),
+                    "`audience` belongs in the subject's own topic file: this topic has `subject = ...`",
+                ));
+            } else if language.audience(audience).is_none() {
+                let known: Vec<&str> = language.audiences().iter().map(|a| a.id.as_str()).collect();
+                problems.push(Problem::error(
+                    &located.display,
+                    Some(located.audience_line),
+                    format!(
+                        "audience `{audience}` is not declared in {LANGUAGE_FILE} (known: {})",
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
         let kind = &located.topic.kind;
         if !kind.is_empty() && language.kind(kind).is_none() {
             let known: Vec<&str> = language.kinds().iter().map(|k| k.id.as_str()).collect();
@@ -819,12 +853,12 @@ fn check_term_words(topics: &[LocatedTopic], language: &Language, problems: &mut
         for (term, &line) in located.topic.terms.iter().zip(&located.term_lines) {
             let normalized = normalize(term);
             let words: Vec<&str> = normalized.stems().collect();
-            if !words.is_empty() && language.is_only_function_words(&words) {
+            if !words.is_empty() && language.never_a_name(&words) {
                 problems.push(Problem::warning(
                     &located.display,
                     Some(line),
                     format!(
-                        "term \"{term}\" reads as \"{}\", words of every sentence: it is never used to find this subject",
+                        "term \"{term}\" reads as \"{}\", which {LANGUAGE_FILE} uses for asking, not naming: it is never used to find this subject",
                         words.join(" ")
                     ),
                 ));
@@ -884,7 +918,7 @@ fn check_shared_phrases(
     lines: impl Fn(&LocatedTopic) -> &Vec<usize>,
     kind: &str,
 ) {
-    let mut seen: HashMap<String, &LocatedTopic> = HashMap::new();
+    let mut seen: HashMap<String, Vec<&LocatedTopic>> = HashMap::new();
     for located in topics {
         let mut own = HashSet::new();
         for (phrase, line) in phrases(located).iter().zip(lines(located)) {
@@ -897,23 +931,30 @@ fn check_shared_phrases(
                 ));
                 continue;
             }
-            match seen.get(&key) {
-                // Two answers of the same kind about the same subject may share a question (two
-                // publishers answering "What is X?"): they are equivalent, and the first answers.
-                Some(other) if kind == "question" && equivalent(&other.topic, &located.topic) => {}
-                Some(other) if other.topic.id != located.topic.id => {
-                    problems.push(Problem::error(
-                        &located.display,
-                        Some(*line),
-                        format!(
-                            "{kind} \"{phrase}\" is also claimed by topic `{}` ({})",
-                            other.topic.id, other.display
-                        ),
-                    ));
-                }
-                _ => {
-                    seen.insert(key, located);
-                }
+            let claimants = seen.entry(key).or_default();
+            // Two answers of the same kind about the same subject may share a question (two
+            // publishers answering "What is X?"): they are equivalent, and the first answers.
+            // Subjects about different audiences may share a name: the message's audience
+            // tells them apart.
+            let conflict = claimants.iter().find(|other| {
+                let equivalent_question =
+                    kind == "question" && equivalent(&other.topic, &located.topic);
+                let other_audience = matches!(
+                    (&other.topic.audience, &located.topic.audience),
+                    (Some(a), Some(b)) if a != b
+                );
+                other.topic.id != located.topic.id && !equivalent_question && !other_audience
+            });
+            match conflict {
+                Some(other) => problems.push(Problem::error(
+                    &located.display,
+                    Some(*line),
+                    format!(
+                        "{kind} \"{phrase}\" is also claimed by topic `{}` ({})",
+                        other.topic.id, other.display
+                    ),
+                )),
+                None => claimants.push(located),
             }
         }
     }

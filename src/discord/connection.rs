@@ -1,8 +1,9 @@
 //! Reaching Discord's gateway, and what the operator is told when that fails.
 //!
-//! Owns the gateway lookup ([`gateway_url`]: retried with a growing backoff and one plain log
-//! line per failure, only ever at `api_url`, because serenity's own lookup silently falls back
-//! to the real `wss://gateway.discord.gg` when it fails) and the fatal gateway errors that need
+//! Owns the gateway lookup ([`gateway`], `GET /gateway/bot`: the address, how many shards
+//! Discord recommends and how many may identify at once; retried with a growing backoff and one
+//! plain log line per failure, only ever at `api_url`, because serenity's own lookup silently
+//! falls back to the real `wss://gateway.discord.gg` when it fails) and the fatal gateway errors that need
 //! the operator ([`Fatal`]: a rejected token, a refused intent), worded as what to do.
 //!
 //! It never decides when the bot stops: that is [`super::run`]'s.
@@ -50,18 +51,34 @@ pub fn backoff(failures: usize) -> Duration {
     Duration::from_secs(BACKOFF[index])
 }
 
-/// Asks `api_url` (through `http`) for the gateway's address until it answers; logs one plain
-/// line per failed attempt and waits [`backoff`] between them. Only a rejected token ends it.
-/// Runs until it succeeds: the caller decides when to stop waiting (a stop signal).
-pub async fn gateway_url(http: &Http, api_url: &str) -> Result<String, Fatal> {
+/// What Discord says about connecting this bot (`GET /gateway/bot`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gateway {
+    /// The websocket address every shard connects to.
+    pub url: String,
+    /// How many shards Discord recommends for the bot, for `total_shards = "auto"`.
+    pub shards: u32,
+    /// How many shards may identify within the same 5 seconds
+    /// (`session_start_limit.max_concurrency`).
+    pub max_concurrency: u64,
+}
+
+/// Asks `api_url` (through `http`) for the gateway until it answers; logs one plain line per
+/// failed attempt and waits [`backoff`] between them. Only a rejected token ends it. Runs until
+/// it succeeds: the caller decides when to stop waiting (a stop signal).
+pub async fn gateway(http: &Http, api_url: &str) -> Result<Gateway, Fatal> {
     let mut failures = 0;
     loop {
-        let failure = match http.get_gateway().await {
+        let failure = match http.get_bot_gateway().await {
             Ok(gateway) => {
                 if failures > 0 {
                     info!(api_url, "reached Discord again");
                 }
-                return Ok(gateway.url);
+                return Ok(Gateway {
+                    url: gateway.url,
+                    shards: gateway.shards,
+                    max_concurrency: gateway.session_start_limit.max_concurrency,
+                });
             }
             Err(err) => match Failure::of(&err) {
                 Failure::Unauthorized => return Err(Fatal::TokenRejected),

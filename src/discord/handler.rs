@@ -163,12 +163,17 @@ impl Handler {
 
     async fn on_ready(&self, ctx: Context, ready: Ready) {
         self.me.store(ready.user.id.get(), Ordering::Release);
+        let shard = ready.shard.map_or(0, |shard| shard.id.0);
         info!(
             user = %ready.user.name,
+            shard,
             guilds = ready.guilds.len(),
             "connected to Discord"
         );
-        self.reloader.register_commands(&ctx.http).await;
+        // Once per session of shard 0, not once per shard: the commands are the bot's.
+        if shard == 0 {
+            self.reloader.register_commands(&ctx.http).await;
+        }
     }
 
     async fn on_message(&self, ctx: &Context, msg: Message) {

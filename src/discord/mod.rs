@@ -1,8 +1,9 @@
 //! The Discord adapter (serenity): the only module that knows Discord's types and limits.
 //!
 //! [`DiscordBot::connect`] builds a serenity client for a config, a live catalog and where that
-//! catalog comes from; [`DiscordBot::run`] runs it until [`Shutdown::shutdown`] or a gateway
-//! error. [`run`] wires the process around it: Ctrl-C and SIGTERM stop the bot cleanly, SIGHUP
+//! catalog comes from, and settles which shards this process runs ([`crate::sharding`]) once
+//! Discord has said how many the bot has; [`DiscordBot::run`] runs those shards until
+//! [`Shutdown::shutdown`] or a gateway error. [`run`] wires the process around it: Ctrl-C and SIGTERM stop the bot cleanly, SIGHUP
 //! and (with `[responses] watch`) file changes reload the responses, through the same path as
 //! `/reload` ([`ReloadHandle`]). A panic in an event's handler is caught and logged without
 //! its payload, and the bot goes on; the cooldown, the per-user limit and the passive scope
@@ -37,6 +38,7 @@ pub use reload::Trigger;
 use crate::catalog::{CatalogHandle, LoadError, ReloadSummary, ResponseSource};
 use crate::config::{Config, DiscordConfig, ModerationConfig};
 use crate::metrics::METRICS;
+use crate::sharding::ShardPlan;
 use crate::watch::{self, FolderWatch};
 
 /// What the Discord adapter itself says to members when it holds back. Fixed and kind; never
@@ -72,6 +74,7 @@ pub fn intents(config: &DiscordConfig) -> GatewayIntents {
 pub struct DiscordBot {
     client: Client,
     reloader: reload::Reloader,
+    shards: ShardPlan,
 }
 
 /// Reloads the running bot's responses from outside an interaction (a signal, a file watcher,
@@ -121,7 +124,9 @@ impl Shutdown {
 }
 
 impl DiscordBot {
-    /// `source` is where `catalog` was loaded from; reloads read it again.
+    /// `source` is where `catalog` was loaded from; reloads read it again. Fails when the
+    /// config's `shards` lie outside the bot's shards, as Discord counts them for
+    /// `total_shards = "auto"`.
     pub async fn connect(
         config: &DiscordConfig,
         moderation: &ModerationConfig,
@@ -143,26 +148,49 @@ impl DiscordBot {
                 .proxy(config.api_url.clone())
                 .ratelimiter_disabled(true);
         }
-        let reloader = reload::Reloader::new(catalog, source, config.guild_id);
-        let handler = handler::Handler::new(config, moderation, reloader.clone(), delivery);
         let http = http.build();
         // Our own lookup, retried with a backoff and only ever at api_url: serenity's, in the
         // builder below, falls back to the real wss://gateway.discord.gg when it fails.
-        let gateway = connection::gateway_url(&http, &config.api_url).await?;
+        let gateway = connection::gateway(&http, &config.api_url).await?;
+        let shards = config.sharding.plan(gateway.shards)?;
+        // serenity 0.12 starts a process's shards one at a time, 5 s apart, whatever
+        // max_concurrency allows: never faster than Discord permits, slower for large bots.
+        info!(
+            shards = %shards.range,
+            total = shards.total,
+            max_concurrency = gateway.max_concurrency,
+            "running shards {shards}"
+        );
+        // The slash commands are the bot's, not a shard's: one process registers them, the one
+        // running shard 0, so that processes never overwrite each other's registrations.
+        let reloader =
+            reload::Reloader::new(catalog, source, config.guild_id, shards.runs_shard_zero());
+        let handler = handler::Handler::new(config, moderation, reloader.clone(), delivery);
         let client = serenity::all::ClientBuilder::new_with_http(http, intents(config))
             .event_handler(handler)
-            .event_handler(service::ReadyNotifier::default())
+            .event_handler(service::ReadyNotifier::new(shards.range.ids()))
             .await
             .context("cannot create the Discord client")?;
-        *client.ws_url.lock().await = gateway;
+        *client.ws_url.lock().await = gateway.url;
         // A shard that finds its connection dead (heartbeats unacknowledged) or its session
         // invalid (op 9) asks serenity's ShardManager to restart it, and `restart` then waits up
-        // to 5 s for that very shard to acknowledge its own shutdown, which it cannot do: it is
-        // the one waiting. The bot is deaf all that time. serenity queues one acknowledgement
-        // after every such restart, so only the first one pays; queueing that first one here
-        // makes every restart immediate.
-        client.shard_manager.shutdown_finished(ShardId(0));
-        Ok(DiscordBot { client, reloader })
+        // to 5 s for an acknowledgement of that very shard's shutdown, which it cannot give: it
+        // is the one waiting. The bot is deaf all that time. serenity queues one acknowledgement
+        // after every such restart, so only the first one pays; queueing one per shard here
+        // makes every restart immediate, even when several shards restart at once.
+        for shard in shards.range.ids() {
+            client.shard_manager.shutdown_finished(ShardId(shard));
+        }
+        Ok(DiscordBot {
+            client,
+            reloader,
+            shards,
+        })
+    }
+
+    /// The shards this process runs.
+    pub fn shards(&self) -> ShardPlan {
+        self.shards
     }
 
     pub fn reload_handle(&self) -> ReloadHandle {
@@ -196,10 +224,15 @@ impl DiscordBot {
         }
     }
 
-    /// Runs until shut down. An error here (a rejected token, say) ends the bot; a
-    /// [`connection::Fatal`] says what the operator has to do.
+    /// Runs this process's shards until shut down. An error here (a rejected token, say) ends
+    /// the bot; a [`connection::Fatal`] says what the operator has to do.
     pub async fn run(mut self) -> anyhow::Result<()> {
-        self.client.start().await.map_err(connection::explain)
+        let ShardPlan { range, total } = self.shards;
+        // serenity 0.12 reads this range's end as included: `first..last` starts first to last.
+        self.client
+            .start_shard_range(range.first()..range.last(), total)
+            .await
+            .map_err(connection::explain)
     }
 }
 
@@ -216,8 +249,6 @@ pub async fn run(
     if let Some(listen) = config.metrics_listen {
         crate::metrics::serve(listen).await?;
     }
-    // The responses were loaded and validated before the bot starts; it runs shard 0 alone.
-    METRICS.loaded(SHARDS);
     // A stop signal wins in every state: while Discord cannot be reached, while connecting,
     // while connected.
     let stop = wait_for_stop_signal();
@@ -231,7 +262,11 @@ pub async fn run(
         }
     };
     let shutdown = bot.shutdown_handle();
-    spawn_shard_watch(shutdown.shard_manager.clone(), SHARDS.to_vec());
+    // The responses were loaded and validated before the bot connected; ready once every shard
+    // of this process is connected too.
+    let shards: Vec<u32> = bot.shards().range.ids().collect();
+    METRICS.loaded(shards.iter().copied());
+    spawn_shard_watch(shutdown.shard_manager.clone(), shards);
     spawn_reload_on_hangup(bot.reload_handle());
     memory::spawn_trimmer();
     // Held until the bot stops. A watch that cannot start (too many watches on this machine,
@@ -295,9 +330,6 @@ fn log_panics() {
         tracing::debug!(%location, payload, "panic payload");
     }));
 }
-
-/// The shards this process runs: serenity's `start` runs shard 0 of 1.
-const SHARDS: [u32; 1] = [0];
 
 /// How often the shards' state is read for `/readyz` and the latency gauge.
 const SHARD_WATCH_EVERY: Duration = Duration::from_secs(1);

@@ -49,6 +49,9 @@ struct Inner {
     catalog: CatalogHandle,
     source: ResponseSource,
     guild_id: Option<u64>,
+    /// Whether this process registers the slash commands (it runs shard 0); the other
+    /// processes of a sharded bot leave that to it.
+    registers: bool,
     /// The command list Discord last accepted from us; `None` until a registration succeeded.
     /// Locked only to read or write it, never across a request to Discord: a registration that
     /// hangs must not hold up the next reload (each request has the client's deadline).
@@ -63,12 +66,14 @@ impl Reloader {
         catalog: CatalogHandle,
         source: ResponseSource,
         guild_id: Option<u64>,
+        registers: bool,
     ) -> Reloader {
         Reloader {
             inner: Arc::new(Inner {
                 catalog,
                 source,
                 guild_id,
+                registers,
                 registered: Mutex::new(None),
             }),
         }
@@ -83,9 +88,9 @@ impl Reloader {
     }
 
     /// Registers the slash commands for the live catalog, whatever Discord had before (a new
-    /// gateway session may follow an edit made elsewhere).
+    /// gateway session may follow an edit made elsewhere), when this process registers them.
     pub(crate) async fn register_commands(&self, http: &Http) {
-        if self.put_commands(http).await {
+        if self.inner.registers && self.put_commands(http).await {
             // The catalog may have been reloaded while that was on its way.
             self.sync_commands(http).await;
         }
@@ -96,6 +101,9 @@ impl Reloader {
     /// close together may register in either order; each checks afterwards that what it
     /// registered is still what the live catalog wants, and registers again if not.
     async fn sync_commands(&self, http: &Http) {
+        if !self.inner.registers {
+            return;
+        }
         for _ in 0..MAX_REGISTRATIONS {
             let wanted = as_json(&commands::all(&self.inner.catalog.current()));
             if self.registered().as_ref() == Some(&wanted) {

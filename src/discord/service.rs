@@ -1,12 +1,13 @@
 //! Telling the service manager (systemd, `Type=notify-reload`) what state the bot is in:
-//! ready once the first shard is connected with the responses loaded, reloading around a
+//! ready once every shard of this process has connected, with the responses loaded, reloading around a
 //! SIGHUP reload, stopping when asked to stop.
 //!
 //! It owns nothing but those notifications; outside systemd (no `NOTIFY_SOCKET`) every call is a
 //! no-op. It never decides when to reload or stop, and a notification that cannot be sent is
 //! logged at debug level and never stops the bot.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
 
 use sd_notify::NotifyState;
 use serenity::all::{Context, EventHandler, Ready};
@@ -43,18 +44,55 @@ pub fn stopping() {
     notify(&[NotifyState::Stopping]);
 }
 
-/// Sends READY=1 on the first READY from Discord: the responses were loaded before connecting,
-/// so connected means able to answer.
-#[derive(Default)]
+/// Sends READY=1 once Discord has sent READY to every shard of this process: the responses
+/// were loaded before connecting, so connected means able to answer in every guild it serves.
 pub struct ReadyNotifier {
-    sent: AtomicBool,
+    /// The shards that have not had a READY yet; `None` once READY=1 was sent.
+    waiting: Mutex<Option<BTreeSet<u32>>>,
+}
+
+impl ReadyNotifier {
+    pub fn new(shards: impl IntoIterator<Item = u32>) -> ReadyNotifier {
+        ReadyNotifier {
+            waiting: Mutex::new(Some(shards.into_iter().collect())),
+        }
+    }
+
+    /// Notes a READY on `shard`; true exactly once, when it was the last one waited for.
+    fn connected(&self, shard: u32) -> bool {
+        let mut waiting = self.waiting.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(shards) = waiting.as_mut() else {
+            return false;
+        };
+        shards.remove(&shard);
+        if shards.is_empty() {
+            *waiting = None;
+            return true;
+        }
+        false
+    }
 }
 
 #[async_trait]
 impl EventHandler for ReadyNotifier {
-    async fn ready(&self, _ctx: Context, _ready: Ready) {
-        if !self.sent.swap(true, Ordering::SeqCst) {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        if self.connected(ready.shard.map_or(0, |shard| shard.id.0)) {
             notify(&[NotifyState::Ready, NotifyState::Status("connected")]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_once_every_shard_connected_and_only_once() {
+        let notifier = ReadyNotifier::new(2..=3);
+        assert!(!notifier.connected(2));
+        assert!(!notifier.connected(2), "the same shard again");
+        assert!(notifier.connected(3));
+        assert!(!notifier.connected(3), "a reconnect is no news");
+        assert!(!notifier.connected(2));
     }
 }

@@ -28,6 +28,8 @@ use crate::catalog::{is_valid_topic_id, MAX_TOPIC_ID_LEN};
 use crate::matching::language::{check_question, check_term};
 use crate::matching::normalize::normalized_key;
 
+use super::names;
+
 /// Largest XML document read. MedQuAD's largest is well under 1 MiB; anything near this is not a
 /// MedQuAD document and is skipped before it is read whole.
 pub const MAX_XML_BYTES: u64 = 4 * 1024 * 1024;
@@ -539,26 +541,185 @@ pub fn defined_abbreviations(name: &str, text: &str) -> Vec<String> {
         let Some(rest) = text.get(after..).and_then(|rest| rest.strip_prefix(" (")) else {
             continue;
         };
-        let abbreviation: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let next = rest[abbreviation.len()..].chars().next();
-        let capitals = abbreviation
-            .chars()
-            .filter(char::is_ascii_uppercase)
-            .count();
-        if (2..=8).contains(&abbreviation.len())
-            && capitals >= 2
-            && !abbreviation.chars().any(|c| c.is_ascii_lowercase())
-            && matches!(next, Some(')' | ';' | ','))
-            && !WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
+        let Some(abbreviation) = names::abbreviation_at(rest) else {
+            continue;
+        };
+        if !WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
             && !found.contains(&abbreviation)
         {
             found.push(abbreviation);
         }
     }
     found
+}
+
+/// How strongly a subject claims a name: a spelling of its own title over an abbreviation a
+/// publisher defines for it, over its initials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Claim {
+    Initials,
+    Defined,
+    Title,
+}
+
+/// The names each group of documents (one subject) may use, best first. Every focus names its
+/// own subject. Any other name goes to the one subject with the strongest claim to it; when
+/// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
+/// titles), unless each is about its own audience (adult and childhood leukemia share
+/// "Acute Myeloid Leukemia").
+fn propose_names(
+    groups: &[(String, Vec<&Document>)],
+    group_of: &HashMap<String, usize>,
+    audiences: &[Option<&'static str>],
+    attested: &HashSet<&str>,
+    everyday: &HashSet<&str>,
+    lowercase: &HashSet<&str>,
+) -> Vec<Vec<String>> {
+    let mut proposals: Vec<Vec<(String, Claim)>> = Vec::with_capacity(groups.len());
+    for (_, docs) in groups {
+        let mut titles: Vec<String> = Vec::new();
+        let mut short: Vec<(String, Claim)> = Vec::new();
+        for title in docs
+            .iter()
+            .map(|doc| &doc.focus)
+            .chain(docs.iter().flat_map(|doc| &doc.synonyms))
+        {
+            // A synonym may be an everyday word ("AT" for ataxia-telangiectasia); the focus
+            // is the publisher's own name for the subject and always stays.
+            let is_focus = docs.iter().any(|doc| &doc.focus == title);
+            if !is_focus && ambiguous_name(title, everyday) {
+                continue;
+            }
+            titles.extend(names::variants(title));
+            if let Some((_, rest)) = names::audience(title) {
+                titles.extend(names::variants(rest));
+            }
+            short.extend(
+                names::bracketed(title)
+                    .into_iter()
+                    .map(|name| (name, Claim::Defined)),
+            );
+        }
+        short.extend(
+            titles
+                .iter()
+                .filter_map(|title| names::eponym(title, |word| lowercase.contains(word)))
+                .map(|name| (name, Claim::Defined)),
+        );
+        // Three-letter initials only where the corpus itself writes them: "GCT" would be germ
+        // cell tumors as often as gastrointestinal carcinoid tumors. Longer ones ("NSCLC",
+        // "PCNSL") rarely mean anything else.
+        short.extend(
+            titles
+                .iter()
+                .filter_map(|name| names::initialism(name))
+                .filter(|initials| initials.len() > 3 || attested.contains(initials.as_str()))
+                .map(|initials| (initials, Claim::Initials)),
+        );
+        let mut all: Vec<(String, Claim)> = titles
+            .into_iter()
+            .map(|name| (name, Claim::Title))
+            .collect();
+        all.extend(
+            short
+                .into_iter()
+                .filter(|(name, _)| !ambiguous_name(name, everyday)),
+        );
+        proposals.push(all);
+    }
+
+    // An abbreviation one publisher defines for another subject's name ("myelodysplastic
+    // syndromes (MDS)" in a page about leukemia) belongs to that subject.
+    let mut title_owner: HashMap<String, Option<usize>> = HashMap::new();
+    for (group, names) in proposals.iter().enumerate() {
+        for (name, claim) in names {
+            if *claim == Claim::Title {
+                let owner = title_owner
+                    .entry(normalized_key(name))
+                    .or_insert(Some(group));
+                if *owner != Some(group) {
+                    *owner = None;
+                }
+            }
+        }
+    }
+    for (_, docs) in groups {
+        for pair in docs.iter().flat_map(|doc| &doc.pairs) {
+            for (words, abbreviation) in names::abbreviation_definitions(&pair.answer) {
+                if ambiguous_name(&abbreviation, everyday)
+                    || WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
+                // The name an abbreviation stands for is the one its letters begin
+                // ("atypical chronic myelogenous leukemia (CML)" defines chronic myelogenous
+                // leukemia); failing that, the longest name the words end with
+                // ("myelodysplastic syndromes (MDS)").
+                let owner_of = |n: usize| {
+                    let key = normalized_key(&words[words.len() - n..].join(" "));
+                    title_owner.get(&key).copied().flatten()
+                };
+                let owner = (1..=words.len())
+                    .find(|&n| {
+                        names::initialism_of_any_length(&words[words.len() - n..].join(" "))
+                            .is_some_and(|initials| initials.eq_ignore_ascii_case(&abbreviation))
+                    })
+                    .and_then(owner_of)
+                    .or_else(|| (1..=words.len()).rev().find_map(owner_of));
+                if let Some(group) = owner {
+                    proposals[group].push((abbreviation, Claim::Defined));
+                }
+            }
+        }
+    }
+
+    let mut claims: HashMap<String, Vec<(usize, Claim)>> = HashMap::new();
+    for (group, names) in proposals.iter().enumerate() {
+        for (name, claim) in names {
+            let entry = claims.entry(normalized_key(name)).or_default();
+            match entry.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, best)) => *best = (*best).max(*claim),
+                None => entry.push((group, *claim)),
+            }
+        }
+    }
+    let owns = |group: usize, key: &str| -> bool {
+        if let Some(&owner) = group_of.get(key) {
+            return owner == group;
+        }
+        let Some(claimants) = claims.get(key) else {
+            return false;
+        };
+        let strongest = claimants.iter().map(|(_, claim)| *claim).max();
+        let top: Vec<usize> = claimants
+            .iter()
+            .filter(|(_, claim)| Some(*claim) == strongest)
+            .map(|(g, _)| *g)
+            .collect();
+        if !top.contains(&group) {
+            return false;
+        }
+        let said: Vec<Option<&str>> = top.iter().map(|&g| audiences[g]).collect();
+        top.len() == 1
+            || (said.iter().all(Option::is_some)
+                && said
+                    .iter()
+                    .enumerate()
+                    .all(|(i, audience)| !said[..i].contains(audience)))
+    };
+    proposals
+        .into_iter()
+        .enumerate()
+        .map(|(group, names)| {
+            let mut names: Vec<(String, Claim)> = names
+                .into_iter()
+                .filter(|(name, _)| owns(group, &normalized_key(name)))
+                .collect();
+            // Stable: titles first, in the order written.
+            names.sort_by_key(|(_, claim)| std::cmp::Reverse(*claim));
+            names.into_iter().map(|(name, _)| name).collect()
+        })
+        .collect()
 }
 
 /// One topic file as written.
@@ -575,6 +736,8 @@ struct TopicFile {
     subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audience: Option<&'static str>,
     body: String,
     matching: MatchingFile,
 }
@@ -622,28 +785,6 @@ fn usable_phrase(text: &str, max_words: usize) -> bool {
         && !key.is_empty()
 }
 
-/// A name without its bracketed parts, and those parts: "Chronic lymphocytic leukemia (CLL)"
-/// is named both "Chronic lymphocytic leukemia" and "CLL".
-fn bracketed_parts(name: &str) -> (String, Vec<String>) {
-    let mut outside = String::new();
-    let mut inside = Vec::new();
-    let mut rest = name;
-    while let Some(open) = rest.find('(') {
-        let Some(close) = rest[open..].find(')').map(|offset| open + offset) else {
-            break;
-        };
-        outside.push_str(&rest[..open]);
-        let part = rest[open + 1..close].trim();
-        if !part.is_empty() {
-            inside.push(part.to_string());
-        }
-        rest = &rest[close + 1..];
-    }
-    outside.push_str(rest);
-    let outside = outside.split_whitespace().collect::<Vec<_>>().join(" ");
-    (outside, inside)
-}
-
 fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile> {
     // Documents about the same focus (GARD and GHR often both have one) share one subject.
     let mut groups: Vec<(String, Vec<&Document>)> = Vec::new();
@@ -687,6 +828,14 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     // Short synonyms and abbreviations are often everyday words too ("IS", "ADD", "CAR", "COLD"):
     // the matcher cannot see capitals, so one that the reviewed texts themselves use as a
     // lowercase word is left out. Read from the corpus, so no word list is needed.
+    let attested: HashSet<&str> = documents
+        .iter()
+        .flat_map(|doc| &doc.pairs)
+        .flat_map(|pair| pair.answer.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| {
+            (2..=8).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_uppercase())
+        })
+        .collect();
     let everyday: HashSet<&str> = documents
         .iter()
         .flat_map(|doc| &doc.pairs)
@@ -697,9 +846,23 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
                 && word.bytes().all(|b| b.is_ascii_lowercase())
         })
         .collect();
-    // Every focus names its own subject first; synonyms and abbreviations only where no other
-    // subject claims them.
-    let mut claimed: HashMap<String, usize> = group_of.clone();
+    // Every focus names its own subject. Other names (variants of the title, synonyms,
+    // abbreviations, initialisms) go to a subject only when no other subject could claim them:
+    // "Oral Cavity Cancer" derived from two titles names neither.
+    let audiences: Vec<Option<&'static str>> = groups
+        .iter()
+        .map(|(_, docs)| names::audience(&docs[0].focus).map(|(audience, _)| audience))
+        .collect();
+    // Every word the texts write in lower case: an ordinary word, not a proper name.
+    let lowercase: HashSet<&str> = documents
+        .iter()
+        .flat_map(|doc| &doc.pairs)
+        .flat_map(|pair| pair.answer.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+        .collect();
+    let mut proposed = propose_names(
+        &groups, &group_of, &audiences, &attested, &everyday, &lowercase,
+    );
     let mut topics = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut seen_qids: HashSet<String> = HashSet::new();
@@ -707,53 +870,14 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
     for (group_index, (_, docs)) in groups.iter().enumerate() {
         let mut terms = Vec::new();
         let mut term_keys: HashSet<String> = HashSet::new();
-        let mut candidates: Vec<String> = Vec::new();
-        let mut others: Vec<String> = Vec::new();
-        for focus in docs.iter().map(|doc| &doc.focus) {
-            let (outside, inside) = bracketed_parts(focus);
-            candidates.push(focus.clone());
-            candidates.push(outside);
-            // As the publisher writes it in its questions: "What causes Gum (Periodontal)
-            // Disease?".
-            if !inside.is_empty() {
-                candidates.push(focus.replace(['(', ')'], " "));
-            }
-            others.extend(inside);
-        }
-        let mut names = candidates.clone();
-        for synonym in docs.iter().flat_map(|doc| &doc.synonyms) {
-            let (outside, inside) = bracketed_parts(synonym);
-            names.push(synonym.clone());
-            others.push(synonym.clone());
-            others.push(outside);
-            others.extend(inside);
-        }
-        for doc in docs {
-            for pair in &doc.pairs {
-                for name in &names {
-                    others.extend(defined_abbreviations(name, &pair.answer));
-                }
-            }
-        }
-        candidates.extend(
-            others
-                .into_iter()
-                .filter(|name| !ambiguous_name(name, &everyday)),
-        );
-        for candidate in candidates {
+        for candidate in std::mem::take(&mut proposed[group_index]) {
             if terms.len() >= MAX_TERMS || !usable_phrase(&candidate, MAX_TERM_WORDS) {
                 continue;
             }
             let key = normalized_key(&candidate);
-            if term_keys.contains(&key) {
+            if !term_keys.insert(key) {
                 continue;
             }
-            match claimed.get(&key) {
-                Some(&owner) if owner != group_index => continue,
-                _ => {}
-            }
-            claimed.insert(key.clone(), group_index);
-            term_keys.insert(key);
             terms.push(candidate);
         }
 
@@ -850,6 +974,7 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
                     licence: ATTRIBUTION.to_string(),
                     subject: subject_id.clone(),
                     kind: Some(kind.to_string()),
+                    audience: audiences[group_index].filter(|_| owns_subject),
                     body: pair.answer.clone(),
                     matching: MatchingFile {
                         terms: if owns_subject {

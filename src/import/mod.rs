@@ -6,3 +6,4 @@
 //! and never talks to the network.
 
 pub mod medquad;
+pub mod names;

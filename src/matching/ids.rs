@@ -37,3 +37,7 @@ index_type!(
     /// A kind of question (definition, side effects, cost, ...), declared in the language file.
     KindId
 );
+index_type!(
+    /// Who a subject is about (children, adults), declared in the language file.
+    AudienceId
+);

@@ -201,7 +201,7 @@ impl TermIndex {
     /// "WTS" reads "what is") is left out: it would name the subject in nearly every message.
     pub(crate) fn add(&mut self, subject: SubjectIndex, term: &str, language: &Language) {
         let stems: Vec<String> = normalize(term).stems().map(str::to_string).collect();
-        if language.is_only_function_words(&stems) {
+        if language.never_a_name(&stems) {
             return;
         }
         // A short name on its own (an abbreviation such as "ICI", a clipping such as "immuno")
@@ -292,6 +292,68 @@ impl TermIndex {
             self.lengths
                 .may_hold(key.first, key.len, edit_budget(key.len))
         })
+    }
+
+    /// For each subject, the words that make another subject's name out of one of its own:
+    /// "epithelial" for ovarian cancer (ovarian epithelial cancer), "atypical" for chronic
+    /// myelogenous leukemia. Next to the name in a message, such a word means the member asks
+    /// about the other, more specific thing. Words with a role in `language` ("causes", "of")
+    /// and words of one or two letters never qualify.
+    pub(crate) fn qualifiers(&self, subjects: usize, language: &Language) -> Vec<Vec<VocabId>> {
+        let mut qualifiers: Vec<Vec<VocabId>> = vec![Vec::new(); subjects];
+        for longer in &self.terms {
+            for (at, first) in longer.words.iter().enumerate() {
+                let Some(candidates) = self.terms_by_first_word.get(first) else {
+                    continue;
+                };
+                for &id in candidates {
+                    let shorter = &self.terms[id];
+                    if shorter.subject == longer.subject
+                        || shorter.words.len() >= longer.words.len()
+                    {
+                        continue;
+                    }
+                    let Some(used) = ordered_within(&shorter.words, &longer.words[at..]) else {
+                        continue;
+                    };
+                    let Some(own) = qualifiers.get_mut(shorter.subject.get()) else {
+                        continue;
+                    };
+                    // The words between the shorter name's words and right next to them:
+                    // "breast cancer related lymphedema" qualifies breast cancer by "related",
+                    // not by "lymphedema".
+                    let (first, last) = (at + used[0], at + used[used.len() - 1]);
+                    let around = first.saturating_sub(1)..=(last + 1).min(longer.words.len() - 1);
+                    for offset in around {
+                        let word = longer.words[offset];
+                        let text = &self.vocab[word.get()].text;
+                        let part_of_shorter = offset >= at && used.contains(&(offset - at));
+                        if !part_of_shorter
+                            && !own.contains(&word)
+                            && text.chars().count() >= 3
+                            && !language.has_role(text)
+                        {
+                            own.push(word);
+                        }
+                    }
+                }
+            }
+        }
+        // A subject's own words never qualify it ("cancer" of "lung cancer").
+        for term in &self.terms {
+            if let Some(own) = qualifiers.get_mut(term.subject.get()) {
+                own.retain(|word| !term.words.contains(word));
+            }
+        }
+        for own in &mut qualifiers {
+            own.sort_unstable();
+        }
+        qualifiers
+    }
+
+    /// The vocabulary word spelled exactly `word`, if any.
+    pub(crate) fn exact(&self, word: &str) -> Option<VocabId> {
+        self.exact.get(word.as_bytes()).copied()
     }
 
     /// Vocabulary words that `word` may stand for, with how well it matches each (0..1].
@@ -512,7 +574,14 @@ impl TermIndex {
 
     /// Every place a subject's term occurs among the hits (the best of overlapping ones), best
     /// first: the first match of each subject is its best.
-    pub(crate) fn find_terms(&self, token_count: usize, hits: &[Hit]) -> Vec<TermMatch> {
+    /// `possessive(position)` says whether the word there is a possessive `'s`, which may stand
+    /// inside a name: "Ewing's sarcoma" is Ewing sarcoma.
+    pub(crate) fn find_terms(
+        &self,
+        token_count: usize,
+        hits: &[Hit],
+        possessive: impl Fn(usize) -> bool + Copy,
+    ) -> Vec<TermMatch> {
         let mut all: Vec<TermMatch> = Vec::new();
         for hit in hits {
             let Some(term_ids) = self.terms_by_first_word.get(&hit.vocab) else {
@@ -520,7 +589,8 @@ impl TermIndex {
             };
             for &term_id in term_ids {
                 let term = &self.terms[term_id];
-                let Some((end, quality)) = match_term(&term.words, hit.position, hits, &self.vocab)
+                let Some((end, quality)) =
+                    match_term(&term.words, hit.position, hits, &self.vocab, possessive)
                 else {
                     continue;
                 };
@@ -557,6 +627,26 @@ pub(crate) fn joinable_pair(language: &Language, word: &str, next: &str) -> bool
     !language.is_function_word(word) && !language.is_function_word(next)
 }
 
+/// Where the words of `short` stand in `long`, in order and starting at its first word, if
+/// they all do.
+fn ordered_within(short: &[VocabId], long: &[VocabId]) -> Option<Vec<usize>> {
+    let mut used = Vec::with_capacity(short.len());
+    let mut from = 0;
+    for (index, word) in short.iter().enumerate() {
+        let found = if index == 0 {
+            (long.first() == Some(word)).then_some(0)
+        } else {
+            long[from..]
+                .iter()
+                .position(|w| w == word)
+                .map(|offset| from + offset)
+        }?;
+        used.push(found);
+        from = found + 1;
+    }
+    Some(used)
+}
+
 /// Where a subject's term was found: words `start..end`, matched with `quality` (0..1].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct TermMatch {
@@ -573,12 +663,14 @@ fn match_term(
     start: usize,
     hits: &[Hit],
     vocab: &[VocabWord],
+    possessive: impl Fn(usize) -> bool + Copy,
 ) -> Option<(usize, f32)> {
     fn walk(
         words: &[VocabId],
         position: usize,
         hits: &[Hit],
         vocab: &[VocabWord],
+        possessive: impl Fn(usize) -> bool + Copy,
     ) -> Option<(usize, f32)> {
         let Some((&word, rest)) = words.split_first() else {
             return Some((position, 0.0));
@@ -589,17 +681,27 @@ fn match_term(
             .iter()
             .filter(|h| h.position == position && h.vocab == word)
         {
-            if let Some((end, weighted)) = walk(rest, position + hit.width, hits, vocab) {
-                let total = weighted + hit.quality * weight;
-                if best.is_none_or(|(_, b)| total > b) {
-                    best = Some((end, total));
+            let next = position + hit.width;
+            // The name as written, or with a possessive skipped ("Ewing's sarcoma"); a name
+            // that holds the possessive itself ("Cushing's syndrome") takes the first way.
+            let skip = (!rest.is_empty() && possessive(next)).then_some(next + 1);
+            for next in std::iter::once(next).chain(skip) {
+                if let Some((end, weighted)) = walk(rest, next, hits, vocab, possessive) {
+                    // A name as written beats one read past a possessive: "Alzheimer's
+                    // disease" is that subject before it is "Alzheimer disease".
+                    let as_written = if Some(next) == skip { 0.98 } else { 1.0 };
+                    let total = weighted + hit.quality * weight * as_written;
+                    if best.is_none_or(|(_, b)| total > b) {
+                        best = Some((end, total));
+                    }
                 }
             }
         }
         best
     }
     let total_weight: f32 = words.iter().map(|&w| vocab[w.get()].len as f32).sum();
-    walk(words, start, hits, vocab).map(|(end, weighted)| (end, weighted / total_weight))
+    walk(words, start, hits, vocab, possessive)
+        .map(|(end, weighted)| (end, weighted / total_weight))
 }
 
 /// The spellings a term is matched in: as written, and with each pair of neighbouring words

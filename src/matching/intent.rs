@@ -114,7 +114,7 @@ pub(crate) fn read(
     } = words;
     let clauses = clauses(normalized, found, subject, language);
     let direct = addressing == Addressing::Direct;
-    let linked = linked_clauses(&clauses);
+    let linked = linked_clauses(&clauses, language);
 
     let mut reading = Reading::default();
     let mut flags = Vec::with_capacity(linked.len());
@@ -130,7 +130,12 @@ pub(crate) fn read(
             && !opens_question
             && report_at.is_some_and(|report| request_at.is_none_or(|request| report <= request));
         let request = !narrative && request_at.is_some();
-        let asks = !narrative && (clause.question || request || direct || opens_question);
+        let asks = !narrative
+            && (clause.question
+                || request
+                || direct
+                || opens_question
+                || is_kind_query(&clause.slots, language));
         reading.request |= request;
         reading.asks |= asks;
         reading.statement |= narrative;
@@ -206,9 +211,13 @@ fn clauses<'a>(
             continue;
         };
         clause.last_token = position;
+        let covers = |m: &&TermMatch| m.start <= position && position < m.end;
+        // Where two subjects share the name, it is this subject's name too.
         let named = found
             .iter()
-            .find(|m| m.start <= position && position < m.end);
+            .filter(covers)
+            .find(|m| m.subject == subject)
+            .or_else(|| found.iter().find(covers));
         let slot = match named {
             Some(m) if m.subject == subject => Slot::Subject,
             Some(_) => Slot::Other,
@@ -222,6 +231,16 @@ fn clauses<'a>(
                 }
             }
         };
+        // A name of several words is one slot, so that a cue such as "how is {subject}
+        // treated" reads "how is primary CNS lymphoma treated".
+        let continues_name = named.is_some_and(|m| position > m.start)
+            && matches!(
+                (clause.slots.last(), &slot),
+                (Some(Slot::Subject), Slot::Subject) | (Some(Slot::Other), Slot::Other)
+            );
+        if continues_name {
+            continue;
+        }
         match slot {
             Slot::Subject => clause.subject_end = Some(clause.slots.len() + 1),
             Slot::Other => clause.has_other = true,
@@ -243,7 +262,7 @@ fn clauses<'a>(
 
 /// The clauses that make up the question about the subject: those that name it, and later
 /// ones that point back to it or ask without naming anything.
-fn linked_clauses(clauses: &[Clause]) -> Vec<usize> {
+fn linked_clauses(clauses: &[Clause], language: &Language) -> Vec<usize> {
     let mut linked = Vec::new();
     let mut following = false;
     for (index, clause) in clauses.iter().enumerate() {
@@ -252,7 +271,9 @@ fn linked_clauses(clauses: &[Clause]) -> Vec<usize> {
             following = true;
         } else if clause.has_other {
             following = false;
-        } else if following && (points_back(clause) || has_no_object(clause)) {
+        } else if following
+            && (points_back(clause) || has_no_object(clause) || asks_kind_alone(clause, language))
+        {
             linked.push(index);
         }
     }
@@ -287,12 +308,99 @@ fn has_no_object(clause: &Clause) -> bool {
         })
 }
 
+/// A query typed like a search: the subject's name, a kind of question and nothing but filler
+/// ("wilms tumor prognosis", "treatment for merkel cell cancer", "RCC stages pls").
+fn is_kind_query(slots: &[Slot], language: &Language) -> bool {
+    let (has_subject, has_cue) = cues_among(
+        slots,
+        language,
+        &[
+            List::Filler,
+            List::Relation,
+            List::GenericHeads,
+            List::AskPhrases,
+            List::AskNouns,
+        ],
+    );
+    has_subject == Some(true) && has_cue
+}
+
+/// A question of a kind with no object of its own, asked after the subject was named: "my dad
+/// has AML, what's the outlook?", "... what are the symptoms".
+fn asks_kind_alone(clause: &Clause, language: &Language) -> bool {
+    const FRAME: [List; 9] = [
+        List::Filler,
+        List::Relation,
+        List::What,
+        List::AfterWhat,
+        List::QuestionStarts,
+        List::Frame,
+        List::How,
+        List::AskPhrases,
+        List::AskNouns,
+    ];
+    let (has_subject, has_cue) = cues_among(&clause.slots, language, &FRAME);
+    let asks = clause.question
+        || starts_question(clause)
+        || clause.slots.iter().any(|slot| slot.is_in(List::AskPhrases));
+    has_subject == Some(false) && has_cue && asks
+}
+
+/// Whether `slots` hold only kind cues, the subject and words of `allowed`: `None` when
+/// anything else stands there, else whether the subject and a cue were among them.
+fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<bool>, bool) {
+    let mut has_subject = false;
+    let mut has_cue = false;
+    let mut position = 0;
+    while position < slots.len() {
+        let cue = language
+            .kinds()
+            .iter()
+            .filter_map(|kind| phrase_at(slots, position, &kind.cues))
+            .max();
+        if let Some(len) = cue {
+            has_cue = true;
+            has_subject |= slots[position..position + len]
+                .iter()
+                .any(|slot| matches!(slot, Slot::Subject));
+            position += len;
+            continue;
+        }
+        // Who it is about is context, not another object: "symptoms of X in adults".
+        let audience = language
+            .audiences()
+            .iter()
+            .filter_map(|audience| phrase_at(slots, position, &audience.cues))
+            .max();
+        if let Some(len) = audience {
+            position += len;
+            continue;
+        }
+        let slot = &slots[position];
+        match slot {
+            Slot::Subject => has_subject = true,
+            Slot::Word { .. } if allowed.iter().any(|&list| slot.is_in(list)) => {}
+            _ => return (None, has_cue),
+        }
+        position += 1;
+    }
+    (Some(has_subject), has_cue)
+}
+
+/// Whether the clause opens like a question: its first word past filler asks ("so is it
+/// ...", "what"). A pronoun before the verb makes a statement: "it's stage 2 melanoma".
 fn starts_question(clause: &Clause) -> bool {
-    clause
+    let Some(first) = clause
         .slots
         .iter()
-        .find(|slot| slot.is_in(List::QuestionStarts) || !slot.is_in(List::Filler))
-        .is_some_and(|slot| slot.is_in(List::QuestionStarts))
+        .position(|slot| slot.is_in(List::QuestionStarts) || !slot.is_in(List::Filler))
+    else {
+        return false;
+    };
+    clause.slots[first].is_in(List::QuestionStarts)
+        && !clause.slots[..first]
+            .iter()
+            .any(|slot| slot.is_in(List::Pronouns))
 }
 
 /// The length of the longest phrase of `phrases` starting at `position`.
@@ -352,9 +460,19 @@ fn add_kinds(
                     here.push(KindId::new(index));
                 }
             }
-            for kind in here {
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
+            // "my CML diagnosis", "her treatment": someone's own, not a question about it.
+            let owned = match position.checked_sub(1).map(|before| &slots[before]) {
+                Some(Slot::Subject) => position
+                    .checked_sub(2)
+                    .is_some_and(|before| slots[before].is_in(List::Possessives)),
+                Some(before) => before.is_in(List::Possessives),
+                None => false,
+            };
+            if !owned {
+                for kind in here {
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
                 }
             }
             if longest > 1 {

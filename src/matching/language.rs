@@ -7,8 +7,10 @@
 //! Phrases are matched on normalised words (the same normalisation as messages), never
 //! fuzzily: a typo may weaken a request but must never make one.
 
+use std::ops::RangeInclusive;
+
 use super::fnv::FnvMap;
-use super::ids::KindId;
+use super::ids::{AudienceId, KindId};
 use super::normalize::normalize;
 
 /// The named lists of the language file. Each list's meaning is documented in the shipped
@@ -208,6 +210,17 @@ pub struct Kind {
     pub framing: bool,
 }
 
+/// Who a subject is about, when several subjects share a name: acute lymphoblastic leukemia
+/// in children and in adults. A message says which by its words ("my son", "in adults") or by
+/// an age ("my 6 year old", "I'm 38").
+#[derive(Debug, Clone)]
+pub struct Audience {
+    pub id: String,
+    pub cues: Phrases,
+    /// The ages, in years, that belong to this audience (inclusive).
+    pub ages: RangeInclusive<u32>,
+}
+
 /// The lists a word belongs to (as a one-word entry), one bit per [`List`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Membership(u32);
@@ -227,6 +240,7 @@ pub struct Language {
     memberships: FnvMap<String, Membership>,
     kinds: Vec<Kind>,
     definition: KindId,
+    audiences: Vec<Audience>,
 }
 
 impl Language {
@@ -242,7 +256,48 @@ impl Language {
                 framing: false,
             }],
             definition: KindId::new(0),
+            audiences: Vec::new(),
         }
+    }
+
+    /// Declares an audience (or returns the one already declared under that id).
+    pub fn add_audience(&mut self, id: &str, ages: RangeInclusive<u32>) -> AudienceId {
+        if let Some(existing) = self.audience(id) {
+            return existing;
+        }
+        self.audiences.push(Audience {
+            id: id.to_string(),
+            cues: Phrases::default(),
+            ages,
+        });
+        AudienceId::new(self.audiences.len() - 1)
+    }
+
+    /// Adds a word or phrase that says a message is about this audience.
+    pub fn add_audience_cue(
+        &mut self,
+        audience: AudienceId,
+        phrase: &str,
+    ) -> Result<(), PhraseError> {
+        let parsed = parse_phrase(phrase)?;
+        if parsed.contains(&Element::Subject) {
+            return Err(PhraseError::SubjectNotAllowed(phrase.to_string()));
+        }
+        if let Some(audience) = self.audiences.get_mut(audience.get()) {
+            audience.cues.insert(parsed);
+        }
+        Ok(())
+    }
+
+    pub fn audience(&self, id: &str) -> Option<AudienceId> {
+        self.audiences
+            .iter()
+            .position(|audience| audience.id == id)
+            .map(AudienceId::new)
+    }
+
+    pub fn audiences(&self) -> &[Audience] {
+        &self.audiences
     }
 
     /// Adds a phrase to a list.
@@ -332,11 +387,34 @@ impl Language {
         FUNCTION_LISTS.iter().any(|&list| membership.contains(list))
     }
 
-    /// Whether a name read as `words` holds nothing but function words ("the", "what is").
-    pub fn is_only_function_words<S: AsRef<str>>(&self, words: &[S]) -> bool {
-        words
-            .iter()
-            .all(|word| self.is_function_word(word.as_ref()))
+    /// Whether a word has a role in how members ask: it is in a list, or it is a one-word cue
+    /// of a kind of question ("causes", "treatment") or of an audience ("kid").
+    pub fn has_role(&self, word: &str) -> bool {
+        self.membership(word, word) != Membership::default()
+            || self.kinds.iter().any(|kind| kind.cues.has_word(word, word))
+            || self
+                .audiences
+                .iter()
+                .any(|audience| audience.cues.has_word(word, word))
+    }
+
+    /// Whether a name read as `words` can never name anything: nothing but function words
+    /// ("the", "what is"), or one word the language gives a role of its own ("gist",
+    /// "overview", "kid"): such a name would be found in the messages that only ask.
+    pub fn never_a_name<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        match words {
+            [word] => {
+                let word = word.as_ref();
+                self.membership(word, word) != Membership::default()
+                    || self
+                        .audiences
+                        .iter()
+                        .any(|audience| audience.cues.has_word(word, word))
+            }
+            _ => words
+                .iter()
+                .all(|word| self.is_function_word(word.as_ref())),
+        }
     }
 
     /// The lists a word (as written or singular) is a one-word entry of.
@@ -367,6 +445,15 @@ pub const MAX_TERM_WORDS: usize = 16;
 /// Whether `text` can name a subject: it has words, at most [`MAX_TERM_WORDS`], and no
 /// `{subject}`.
 pub fn check_term(text: &str) -> Result<(), PhraseError> {
+    check_words(text, MAX_TERM_WORDS, PhraseError::TermTooLong)
+}
+
+/// Whether `text` has words, at most `max`, and no `{subject}`.
+fn check_words(
+    text: &str,
+    max: usize,
+    too_long: fn(String) -> PhraseError,
+) -> Result<(), PhraseError> {
     if text.contains(SUBJECT_PLACEHOLDER) {
         return Err(PhraseError::SubjectNotAllowed(text.to_string()));
     }
@@ -374,8 +461,8 @@ pub fn check_term(text: &str) -> Result<(), PhraseError> {
     if words == 0 {
         return Err(PhraseError::Empty(text.to_string()));
     }
-    if words > MAX_TERM_WORDS {
-        return Err(PhraseError::TermTooLong(text.to_string()));
+    if words > max {
+        return Err(too_long(text.to_string()));
     }
     Ok(())
 }
@@ -388,17 +475,7 @@ pub const MAX_QUESTION_WORDS: usize = 96;
 /// Whether `text` can be a known question: it has words, at most [`MAX_QUESTION_WORDS`], and no
 /// `{subject}`.
 pub fn check_question(text: &str) -> Result<(), PhraseError> {
-    if text.contains(SUBJECT_PLACEHOLDER) {
-        return Err(PhraseError::SubjectNotAllowed(text.to_string()));
-    }
-    let words = normalize(text).words().count();
-    if words == 0 {
-        return Err(PhraseError::Empty(text.to_string()));
-    }
-    if words > MAX_QUESTION_WORDS {
-        return Err(PhraseError::QuestionTooLong(text.to_string()));
-    }
-    Ok(())
+    check_words(text, MAX_QUESTION_WORDS, PhraseError::QuestionTooLong)
 }
 
 /// Splits a phrase into elements, normalising each run of words like a message.

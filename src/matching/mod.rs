@@ -24,6 +24,7 @@
 //! it knows nothing of files or the catalog. Matching cannot fail and allocates a bounded
 //! amount per message.
 
+mod audience;
 mod distance;
 mod fnv;
 pub mod ids;
@@ -36,7 +37,8 @@ mod sieve;
 
 use std::cell::RefCell;
 
-pub use ids::{KindId, SubjectIndex, TopicIndex};
+use ids::VocabId;
+pub use ids::{AudienceId, KindId, SubjectIndex, TopicIndex};
 pub use language::{Language, List, PhraseError, Phrases};
 
 use index::{Hit, TermIndex, TermMatch};
@@ -159,6 +161,8 @@ pub struct SubjectSpec<'a> {
     /// A broader subject this one is part of (CAR-T of immunotherapy): when both are named,
     /// this one is the more specific answer.
     pub parent: Option<SubjectIndex>,
+    /// Who the subject is about, when it shares names with subjects about others.
+    pub audience: Option<AudienceId>,
 }
 
 /// One reviewed answer: which subject and which kind of question it answers. Answers are
@@ -178,6 +182,9 @@ struct SubjectEntry {
     /// The words of the subject's own names: "the CAR part of CAR-T" asks about the name.
     name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
+    audience: Option<AudienceId>,
+    /// Words that, next to its name, make the name another subject's (sorted).
+    qualifiers: Vec<VocabId>,
 }
 
 #[derive(Debug)]
@@ -241,9 +248,17 @@ impl Matcher {
                         Phrases::lenient(words.iter().map(String::as_str))
                     },
                     answers: Vec::new(),
+                    audience: spec.audience,
+                    qualifiers: Vec::new(),
                 }
             })
             .collect();
+        for (entry, qualifiers) in entries
+            .iter_mut()
+            .zip(terms.qualifiers(subjects.len(), &language))
+        {
+            entry.qualifiers = qualifiers;
+        }
         let answers = answers
             .iter()
             .enumerate()
@@ -350,11 +365,23 @@ impl Matcher {
         if hits.is_empty() {
             return Assessment::nothing();
         }
-        let found = self.terms.find_terms(normalized.tokens.len(), hits);
+        let possessive = |position: usize| {
+            normalized
+                .tokens
+                .get(position)
+                .is_some_and(|token| normalized.word(token) == "'s")
+        };
+        let found = self
+            .terms
+            .find_terms(normalized.tokens.len(), hits, possessive);
         if found.is_empty() {
             return Assessment::nothing();
         }
-        let chosen = self.resolve(found);
+        let chosen = self.for_audience(normalized, self.resolve(found));
+        let chosen = self.unqualified(normalized, chosen);
+        if chosen.is_empty() {
+            return Assessment::nothing();
+        }
         self.decide(normalized, &chosen, addressing)
     }
 
@@ -370,6 +397,9 @@ impl Matcher {
             if !subjects.iter().any(|s| s.subject == m.subject) {
                 subjects.push(*m);
             }
+        }
+        if subjects.is_empty() {
+            return Assessment::nothing();
         }
         let readings: Vec<(TermMatch, Reading)> = subjects
             .iter()
@@ -530,9 +560,63 @@ impl Matcher {
         }
     }
 
-    /// Drops subjects that are parents of another match and names inside longer names of
-    /// another subject; orders the rest best first.
+    /// Where subjects about different audiences share the name the message uses ("ALL" in
+    /// children and in adults), keeps the one the message is about; when it does not say, all
+    /// stay, and the question is ambiguous. A subject about one audience is never the answer to
+    /// a message about another: "brain tumors in adults" is not about childhood brain tumors,
+    /// whatever name they share.
+    fn for_audience(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
+        let audience_of = |m: &TermMatch| self.subjects[m.subject.get()].audience;
+        if !chosen.iter().any(|m| audience_of(m).is_some()) {
+            return chosen;
+        }
+        let Some(said) = audience::audience_of(normalized, &self.language) else {
+            return chosen;
+        };
+        chosen
+            .iter()
+            .filter(|m| audience_of(m).is_none_or(|audience| audience == said))
+            .copied()
+            .collect()
+    }
+
+    /// Drops a subject whose name stands next to a word that makes it another subject's name
+    /// ("epithelial ovarian cancer" when only "ovarian cancer" is one subject and "ovarian
+    /// epithelial cancer" another): the member asks about the more specific thing, in words
+    /// the index does not have, and the broader answer would be the wrong one.
+    fn unqualified(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
+        let qualified = |m: &TermMatch| {
+            let qualifiers = &self.subjects[m.subject.get()].qualifiers;
+            !qualifiers.is_empty()
+                && [m.start.checked_sub(1), Some(m.end)]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|position| normalized.tokens.get(position))
+                    .filter_map(|token| self.terms.exact(normalized.stem(token)))
+                    .any(|word| qualifiers.binary_search(&word).is_ok())
+        };
+        if !chosen.iter().any(qualified) {
+            return chosen;
+        }
+        chosen.into_iter().filter(|m| !qualified(m)).collect()
+    }
+
+    /// Drops subjects that are parents of another match, names inside longer names of another
+    /// subject, and typo readings where another subject's name is spelled exactly ("Arts
+    /// syndrome" is not "Alts syndrome"); orders the rest best first.
     fn resolve(&self, found: Vec<TermMatch>) -> Vec<TermMatch> {
+        let found: Vec<TermMatch> = found
+            .iter()
+            .filter(|m| {
+                !found.iter().any(|other| {
+                    other.subject != m.subject
+                        && other.quality > m.quality
+                        && other.start <= m.start
+                        && m.end <= other.end
+                })
+            })
+            .copied()
+            .collect();
         let specific: Vec<TermMatch> = found
             .iter()
             .filter(|m| {

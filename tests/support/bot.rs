@@ -20,6 +20,7 @@ use immunobot::catalog::{Catalog, CatalogHandle, ResponseSource};
 use immunobot::config::{Config, DiscordConfig, ModerationConfig, SafetyConfig, Secret};
 use immunobot::discord::{DiscordBot, ReloadHandle, Shutdown, CONTENT_LIMITS};
 use immunobot::guard::PassiveScope;
+use immunobot::sharding::Sharding;
 use tokio::task::JoinHandle;
 
 use super::fake_discord::{FakeDiscord, RecordedRequest};
@@ -100,6 +101,9 @@ pub struct BotOptions {
     pub request_timeout: Duration,
     /// `[safety]`; the config's defaults.
     pub safety: SafetyConfig,
+    /// `[discord] shards` and `total_shards`; the config's defaults (every shard Discord
+    /// recommends, which the fake says is one unless told otherwise).
+    pub sharding: Sharding,
 }
 
 impl Default for BotOptions {
@@ -122,6 +126,7 @@ impl Default for BotOptions {
             responses: None,
             request_timeout: discord.request_timeout,
             safety: discord.safety,
+            sharding: discord.sharding,
         }
     }
 }
@@ -156,6 +161,7 @@ impl BotOptions {
             passive: self.passive.clone(),
             request_timeout: self.request_timeout,
             safety: self.safety.clone(),
+            sharding: self.sharding.clone(),
         }
     }
 

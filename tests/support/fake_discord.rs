@@ -1,6 +1,6 @@
 //! The fake Discord server: REST (`/api/v10/...`) + gateway websocket (`/ws`) on 127.0.0.1.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -46,6 +46,9 @@ pub struct RecordedRequest {
     /// Raw query string without `?` (serenity sends `&k=v&...`), empty when none.
     pub query: String,
     pub content_type: Option<String>,
+    /// The `Authorization` header (`Bot <token>`): which bot process sent the request when
+    /// each runs with its own token.
+    pub authorization: Option<String>,
     pub raw_body: Vec<u8>,
     /// The JSON body; for multipart requests the `payload_json` part.
     pub json: Option<Value>,
@@ -313,8 +316,13 @@ impl FaultAction {
 pub struct FakeConfig {
     /// HELLO `heartbeat_interval` (serenity heartbeats after each full interval).
     pub heartbeat_interval: Duration,
-    /// Guild ids listed (as unavailable) in READY.
+    /// Guild ids listed (as unavailable) in READY, each to the shard it belongs to.
     pub guilds: Vec<u64>,
+    /// The shard count `GET /gateway/bot` recommends; also how events are routed until a
+    /// session IDENTIFYs with a count of its own.
+    pub shards: u32,
+    /// `session_start_limit.max_concurrency` in `GET /gateway/bot`.
+    pub max_concurrency: u32,
 }
 
 impl Default for FakeConfig {
@@ -322,8 +330,42 @@ impl Default for FakeConfig {
         Self {
             heartbeat_interval: Duration::from_millis(41_250),
             guilds: vec![GUILD_ID],
+            shards: 1,
+            max_concurrency: 1,
         }
     }
+}
+
+/// A `GET /gateway` and `GET /gateway/bot` answer naming `url`, one shard, for stubs that send
+/// the bot to another gateway.
+pub fn gateway_answer(url: &str) -> Value {
+    json!({
+        "url": url,
+        "shards": 1,
+        "session_start_limit": { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 },
+    })
+}
+
+/// The shard that receives `guild`'s events in a bot of `total` shards, by Discord's rule.
+/// Written out here rather than taken from the bot, so that a mistake there shows.
+pub fn shard_of_guild(guild: u64, total: u32) -> u32 {
+    ((guild >> 22) % u64::from(total.max(1))) as u32
+}
+
+/// The shard a dispatch goes to: its guild's (`guild_id`, or `id` for the guild's own events),
+/// shard 0 for everything without a guild (direct messages).
+fn shard_of_event(event: &str, data: &Value, total: u32) -> u32 {
+    let id = |value: Option<&Value>| match value? {
+        Value::String(id) => id.parse::<u64>().ok(),
+        Value::Number(id) => id.as_u64(),
+        _ => None,
+    };
+    let guild = id(data.get("guild_id")).or_else(|| {
+        matches!(event, "GUILD_CREATE" | "GUILD_UPDATE" | "GUILD_DELETE")
+            .then(|| id(data.get("id")))
+            .flatten()
+    });
+    guild.map_or(0, |guild| shard_of_guild(guild, total))
 }
 
 /// Position in the logs, for "since" queries (see [`FakeDiscord::mark`]).
@@ -344,10 +386,22 @@ enum Outgoing {
 }
 
 struct Conn {
-    id: u64,
     tx: mpsc::UnboundedSender<Outgoing>,
+    /// The shard this connection IDENTIFYed or RESUMEd as; `None` before that.
+    shard: Option<u32>,
     /// READY/RESUMED sent on this connection and no reconnect requested since.
     live: bool,
+}
+
+/// One shard's gateway session, as Discord keeps it whatever connection carries it.
+#[derive(Default)]
+struct ShardState {
+    /// The connection that carries the session now.
+    conn: Option<u64>,
+    session_id: Option<String>,
+    seq: u64,
+    /// Dispatches for this shard while it has no live connection.
+    queue: VecDeque<(String, Value)>,
 }
 
 struct FaultRule {
@@ -366,11 +420,13 @@ struct Inner {
     gateway: Vec<GatewayRecord>,
     faults: Vec<FaultRule>,
     conn_counter: u64,
-    current: Option<Conn>,
+    /// Open websocket connections by number.
+    conns: BTreeMap<u64, Conn>,
+    /// Sessions by shard id.
+    shards: BTreeMap<u32, ShardState>,
+    /// The shard count dispatches are routed by: the latest IDENTIFY's, else `config.shards`.
+    routing_total: u32,
     session_counter: u64,
-    session_id: Option<String>,
-    seq: u64,
-    queue: VecDeque<(String, Value)>,
     identifies: Vec<Value>,
     resumes: Vec<Value>,
     heartbeats: usize,
@@ -416,9 +472,9 @@ impl Inner {
         });
     }
 
-    /// Send a frame on the connection `conn` if it is still the current one.
+    /// Send a frame on the connection `conn` if it is still open.
     fn send_frame(&mut self, conn: u64, frame: Value) -> bool {
-        let Some(c) = self.current.as_ref().filter(|c| c.id == conn) else {
+        let Some(c) = self.conns.get(&conn) else {
             self.note(conn, format!("dropped frame for stale connection: {frame}"));
             return false;
         };
@@ -427,26 +483,78 @@ impl Inner {
         ok
     }
 
+    /// Sends a dispatch on `conn` with the next sequence number of its shard's session.
     fn send_dispatch_now(&mut self, conn: u64, event: &str, data: Value) -> u64 {
-        self.seq += 1;
-        let seq = self.seq;
+        let shard = self.conns.get(&conn).and_then(|c| c.shard).unwrap_or(0);
+        let state = self.shards.entry(shard).or_default();
+        state.seq += 1;
+        let seq = state.seq;
         self.send_frame(conn, json!({ "op": 0, "t": event, "s": seq, "d": data }));
         seq
     }
 
+    /// The newest open connection: what the fault helpers act on.
+    fn newest_conn(&self) -> Option<u64> {
+        self.conns.keys().next_back().copied()
+    }
+
+    /// The newest connection, when a session is live on it.
     fn live_conn(&self) -> Option<u64> {
-        self.current.as_ref().filter(|c| c.live).map(|c| c.id)
+        self.newest_conn()
+            .filter(|conn| self.conns.get(conn).is_some_and(|c| c.live))
+    }
+
+    /// The connection carrying `shard`'s session, when it is live.
+    fn live_conn_of(&self, shard: u32) -> Option<u64> {
+        let conn = self.shards.get(&shard)?.conn?;
+        self.conns.get(&conn).filter(|c| c.live).map(|_| conn)
+    }
+
+    /// Makes `conn` carry `shard`'s session; a connection that carried it before is closed
+    /// (Discord keeps one connection per session).
+    fn bind(&mut self, conn: u64, shard: u32) {
+        let previous = self.shards.entry(shard).or_default().conn.replace(conn);
+        if let Some(old) = previous.filter(|&old| old != conn) {
+            if self.conns.remove(&old).is_some() {
+                self.note(
+                    old,
+                    format!("replaced by connection #{conn} for shard {shard}"),
+                );
+            }
+        }
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.shard = Some(shard);
+        }
+    }
+
+    /// Forgets `conn`; its shard has no connection until the next IDENTIFY or RESUME.
+    fn unbind(&mut self, conn: u64) -> Option<Conn> {
+        let c = self.conns.remove(&conn)?;
+        if let Some(state) = c.shard.and_then(|shard| self.shards.get_mut(&shard)) {
+            if state.conn == Some(conn) {
+                state.conn = None;
+            }
+        }
+        Some(c)
     }
 
     fn go_live(&mut self, conn: u64) {
-        if let Some(c) = self.current.as_mut().filter(|c| c.id == conn) {
-            c.live = true;
-        } else {
+        let Some(c) = self.conns.get_mut(&conn) else {
             return;
-        }
-        while let Some((event, data)) = self.queue.pop_front() {
+        };
+        c.live = true;
+        let shard = c.shard.unwrap_or(0);
+        while let Some((event, data)) = self
+            .shards
+            .get_mut(&shard)
+            .and_then(|state| state.queue.pop_front())
+        {
             self.send_dispatch_now(conn, &event, data);
         }
+    }
+
+    fn queued(&self) -> usize {
+        self.shards.values().map(|state| state.queue.len()).sum()
     }
 
     fn dump(&self) -> String {
@@ -460,7 +568,7 @@ impl Inner {
             self.resumes.len(),
             self.heartbeats,
             self.live_conn().is_some(),
-            self.queue.len(),
+            self.queued(),
         );
         let _ = writeln!(s, "--- HTTP ---");
         for (r, consumed) in self.requests.iter().zip(&self.consumed) {
@@ -508,7 +616,7 @@ pub struct FakeDiscord {
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
-        if let Some(c) = self.shared.lock().current.take() {
+        for c in std::mem::take(&mut self.shared.lock().conns).into_values() {
             let _ = c.tx.send(Outgoing::Drop);
         }
         self.server.abort();
@@ -527,6 +635,7 @@ impl FakeDiscord {
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local_addr");
         let (changed, _) = watch::channel(0);
+        let routing_total = config.shards.max(1);
         let shared = Arc::new(Shared {
             inner: Mutex::new(Inner {
                 started: Instant::now(),
@@ -537,11 +646,10 @@ impl FakeDiscord {
                 gateway: Vec::new(),
                 faults: Vec::new(),
                 conn_counter: 0,
-                current: None,
+                conns: BTreeMap::new(),
+                shards: BTreeMap::new(),
+                routing_total,
                 session_counter: 0,
-                session_id: None,
-                seq: 0,
-                queue: VecDeque::new(),
                 identifies: Vec::new(),
                 resumes: Vec::new(),
                 heartbeats: 0,
@@ -781,10 +889,11 @@ impl FakeDiscord {
 
     // ---------------------------------------------------------------- gateway ----------------
 
-    /// Sends a dispatch (op 0) with the next sequence number to the live session and returns
-    /// the sequence number; while no session is live (before READY, or between a
-    /// disconnect/op 7/op 9 and the following RESUMED/READY) it is queued (returns `None`) and
-    /// flushed in order right after the next READY or RESUMED.
+    /// Sends a dispatch (op 0) with the next sequence number to the live session of the shard
+    /// it belongs to (its guild's, `(guild_id >> 22) % total`; shard 0 without a guild) and
+    /// returns the sequence number; while that shard has no live session (before READY, or
+    /// between a disconnect/op 7/op 9 and the following RESUMED/READY) it is queued (returns
+    /// `None`) and flushed in order right after the shard's next READY or RESUMED.
     pub fn dispatch(&self, event: &str, data: Value) -> Option<u64> {
         let mut g = self.shared.lock();
         if event == "INTERACTION_CREATE" {
@@ -797,12 +906,24 @@ impl FakeDiscord {
                 g.interaction_channels.insert(token.to_owned(), ch);
             }
         }
-        let res = match g.live_conn() {
+        let shard = shard_of_event(event, &data, g.routing_total);
+        let res = match g.live_conn_of(shard) {
             Some(conn) => Some(g.send_dispatch_now(conn, event, data)),
             None => {
-                let conn = g.current.as_ref().map_or(0, |c| c.id);
-                g.note(conn, format!("queued dispatch {event} (no live session)"));
-                g.queue.push_back((event.to_owned(), data));
+                let conn = g
+                    .shards
+                    .get(&shard)
+                    .and_then(|state| state.conn)
+                    .unwrap_or(0);
+                g.note(
+                    conn,
+                    format!("queued dispatch {event} for shard {shard} (no live session)"),
+                );
+                g.shards
+                    .entry(shard)
+                    .or_default()
+                    .queue
+                    .push_back((event.to_owned(), data));
                 None
             }
         };
@@ -816,10 +937,10 @@ impl FakeDiscord {
         self.dispatch(fixture.event_name(), fixture.to_json())
     }
 
-    /// Sends any frame as-is on the current connection (no sequence handling).
+    /// Sends any frame as-is on the newest connection (no sequence handling).
     pub fn send_raw(&self, frame: Value) {
         let mut g = self.shared.lock();
-        if let Some(conn) = g.current.as_ref().map(|c| c.id) {
+        if let Some(conn) = g.newest_conn() {
             g.send_frame(conn, frame);
         } else {
             g.note(0, format!("send_raw without connection: {frame}"));
@@ -828,7 +949,7 @@ impl FakeDiscord {
         self.shared.bump();
     }
 
-    /// Closes the current websocket with a close frame `code` (4000 = resumable, 4004 =
+    /// Closes the newest websocket with a close frame `code` (4000 = resumable, 4004 =
     /// authentication failed -> `start()` returns an error, ...).
     pub fn close(&self, code: u16) {
         self.end_connection(Outgoing::Close(
@@ -837,7 +958,7 @@ impl FakeDiscord {
         ));
     }
 
-    /// Drops the current TCP connection without a close frame.
+    /// Drops the newest TCP connection without a close frame.
     pub fn drop_tcp(&self) {
         self.end_connection(Outgoing::Drop);
     }
@@ -854,9 +975,10 @@ impl FakeDiscord {
 
     fn send_control(&self, frame: Value) {
         let mut g = self.shared.lock();
-        if let Some(conn) = g.current.as_mut() {
-            conn.live = false;
-            let id = conn.id;
+        if let Some(id) = g.newest_conn() {
+            if let Some(conn) = g.conns.get_mut(&id) {
+                conn.live = false;
+            }
             g.send_frame(id, frame);
         } else {
             g.note(0, format!("no connection for control frame {frame}"));
@@ -867,12 +989,12 @@ impl FakeDiscord {
 
     fn end_connection(&self, how: Outgoing) {
         let mut g = self.shared.lock();
-        if let Some(c) = g.current.take() {
+        if let Some((id, c)) = g.newest_conn().and_then(|id| Some((id, g.unbind(id)?))) {
             let what = match &how {
                 Outgoing::Close(code, _) => format!("closing with code {code}"),
                 _ => "dropping TCP".to_owned(),
             };
-            g.note(c.id, what);
+            g.note(id, what);
             let _ = c.tx.send(how);
         } else {
             g.note(0, "close/drop requested but no connection".to_owned());
@@ -881,7 +1003,7 @@ impl FakeDiscord {
         self.shared.bump();
     }
 
-    /// Whether a session is live (READY/RESUMED sent on the current connection).
+    /// Whether a session is live on the newest connection (READY/RESUMED sent on it).
     pub fn is_live(&self) -> bool {
         self.shared.lock().live_conn().is_some()
     }
@@ -917,11 +1039,11 @@ impl FakeDiscord {
             .unwrap_or(0)
     }
 
-    /// Turns the current connection into a zombie: it stays open, but its heartbeats are no
+    /// Turns the newest connection into a zombie: it stays open, but its heartbeats are no
     /// longer acknowledged (a new connection is answered normally).
     pub fn stop_acking(&self) {
         let mut g = self.shared.lock();
-        let conn = g.current.as_ref().map(|c| c.id);
+        let conn = g.newest_conn();
         g.zombie = conn;
         g.note(
             conn.unwrap_or(0),
@@ -991,12 +1113,37 @@ impl FakeDiscord {
         .await;
     }
 
-    /// Waits until the bot closed/lost its websocket (no current connection).
+    /// Waits until the bot closed/lost its websockets (no connection open).
     pub async fn wait_for_disconnect(&self, timeout: Duration) {
         self.wait_until("the websocket to be disconnected", timeout, |g| {
-            g.current.is_none().then_some(())
+            g.conns.is_empty().then_some(())
         })
         .await;
+    }
+
+    /// Waits until each of `shards` has a live session (READY or RESUMED on its connection).
+    pub async fn wait_for_shards_live(&self, shards: &[u32], timeout: Duration) {
+        self.wait_until(
+            &format!("live sessions of shards {shards:?}"),
+            timeout,
+            |g| {
+                shards
+                    .iter()
+                    .all(|&shard| g.live_conn_of(shard).is_some())
+                    .then_some(())
+            },
+        )
+        .await;
+    }
+
+    /// The shards with a live session now.
+    pub fn live_shards(&self) -> Vec<u32> {
+        let g = self.shared.lock();
+        g.shards
+            .keys()
+            .copied()
+            .filter(|&shard| g.live_conn_of(shard).is_some())
+            .collect()
     }
 
     /// Generic wait on the gateway log: returns the first record after `since` matching `pred`.
@@ -1069,14 +1216,16 @@ async fn handle_socket(socket: WebSocket, shared: Arc<Shared>) {
         let mut g = shared.lock();
         g.conn_counter += 1;
         let id = g.conn_counter;
-        if let Some(old) = g.current.take() {
-            g.note(old.id, format!("replaced by connection #{id}"));
-        }
-        g.current = Some(Conn {
+        // Which shard it is for is known at its IDENTIFY or RESUME; until then it carries
+        // nothing, and the shards' sessions stay where they are.
+        g.conns.insert(
             id,
-            tx,
-            live: false,
-        });
+            Conn {
+                tx,
+                shard: None,
+                live: false,
+            },
+        );
         g.note(id, "connected".to_owned());
         let interval = g.config.heartbeat_interval.as_millis() as u64;
         g.send_frame(
@@ -1122,9 +1271,7 @@ async fn handle_socket(socket: WebSocket, shared: Arc<Shared>) {
 
     {
         let mut g = shared.lock();
-        if g.current.as_ref().is_some_and(|c| c.id == conn) {
-            g.current = None;
-        }
+        g.unbind(conn);
         g.note(conn, format!("disconnected ({reason})"));
     }
     shared.bump();
@@ -1153,10 +1300,34 @@ fn handle_incoming(shared: &Shared, conn: u64, text: &str) {
         }
         Some(2) => {
             g.identifies.push(d.clone());
+            // `shard: [id, total]`; a bot that sends none runs shard 0 of 1.
+            let shard_of = |i: usize| {
+                d.get("shard")
+                    .and_then(|shard| shard.get(i))
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+            };
+            let (shard, total) = (shard_of(0).unwrap_or(0), shard_of(1).unwrap_or(1).max(1));
+            if shard >= total {
+                g.note(
+                    conn,
+                    format!("IDENTIFY as shard {shard} of {total}: no such shard"),
+                );
+            }
+            g.routing_total = total;
+            g.bind(conn, shard);
             g.session_counter += 1;
             let session_id = format!("fake-session-{}", g.session_counter);
-            g.session_id = Some(session_id.clone());
-            g.seq = 0;
+            let state = g.shards.entry(shard).or_default();
+            state.session_id = Some(session_id.clone());
+            state.seq = 0;
+            let guilds: Vec<Value> = g
+                .config
+                .guilds
+                .iter()
+                .filter(|&&id| shard_of_guild(id, total) == shard)
+                .map(|id| json!({ "id": id.to_string(), "unavailable": true }))
+                .collect();
             let mut ready = json!({
                 "v": 10,
                 "user": {
@@ -1170,9 +1341,7 @@ fn handle_incoming(shared: &Shared, conn: u64, text: &str) {
                     "mfa_enabled": false,
                     "flags": 0,
                 },
-                "guilds": g.config.guilds.iter()
-                    .map(|id| json!({ "id": id.to_string(), "unavailable": true }))
-                    .collect::<Vec<_>>(),
+                "guilds": guilds,
                 "session_id": session_id,
                 "resume_gateway_url": g.ws_url,
                 "application": { "id": APPLICATION_ID.to_string(), "flags": 0 },
@@ -1190,7 +1359,14 @@ fn handle_incoming(shared: &Shared, conn: u64, text: &str) {
         Some(6) => {
             g.resumes.push(d.clone());
             let sid = d.get("session_id").and_then(Value::as_str);
-            if sid.is_some() && sid == g.session_id.as_deref() {
+            let shard = sid.and_then(|sid| {
+                g.shards
+                    .iter()
+                    .find(|(_, state)| state.session_id.as_deref() == Some(sid))
+                    .map(|(&shard, _)| shard)
+            });
+            if let Some(shard) = shard {
+                g.bind(conn, shard);
                 g.send_dispatch_now(conn, "RESUMED", json!({}));
                 g.go_live(conn);
             } else {
@@ -1221,10 +1397,14 @@ async fn http_handler(
         Some(p) => (p.to_owned(), true),
         None => (full_path.clone(), false),
     };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let header_text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header_text(header::CONTENT_TYPE);
+    let authorization = header_text(header::AUTHORIZATION);
     let method_s = method.as_str().to_owned();
     let (status, resp_body, delay, extra_headers) = record_and_answer(
         &shared,
@@ -1233,7 +1413,7 @@ async fn http_handler(
         path,
         prefixed,
         query,
-        content_type,
+        (content_type, authorization),
         body.to_vec(),
     );
 
@@ -1268,7 +1448,7 @@ fn record_and_answer(
     path: String,
     prefixed: bool,
     query: String,
-    content_type: Option<String>,
+    (content_type, authorization): (Option<String>, Option<String>),
     body: Vec<u8>,
 ) -> Answer {
     let (json_body, multipart) = parse_body(content_type.as_deref(), &body);
@@ -1366,6 +1546,7 @@ fn record_and_answer(
         path,
         query,
         content_type,
+        authorization,
         raw_body: body,
         json: json_body,
         multipart,
@@ -1404,8 +1585,13 @@ fn route(
         ("GET", ["gateway"]) => ok(json!({ "url": g.ws_url })),
         ("GET", ["gateway", "bot"]) => ok(json!({
             "url": g.ws_url,
-            "shards": 1,
-            "session_start_limit": { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 },
+            "shards": g.config.shards,
+            "session_start_limit": {
+                "total": 1000,
+                "remaining": 999,
+                "reset_after": 0,
+                "max_concurrency": g.config.max_concurrency,
+            },
         })),
         ("GET", ["users", "@me"]) => ok(json!({
             "id": BOT_USER_ID.to_string(),

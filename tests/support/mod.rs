@@ -7,7 +7,7 @@
 //!   ratelimiter. `GET /gateway` answers `ws://127.0.0.1:PORT/ws`; if it ever failed, serenity
 //!   would silently fall back to the real gateway, so check [`FakeDiscord::unexpected_requests`].
 //! * Every HTTP request is recorded ([`RecordedRequest`]: method, full path, path without
-//!   `/api/v10`, raw query, JSON body or multipart parts + `payload_json`). Unknown routes get a
+//!   `/api/v10`, raw query, `Authorization`, JSON body or multipart parts + `payload_json`). Unknown routes get a
 //!   Discord-style 404 (`{"message":"404: Not Found","code":0}`) and are flagged
 //!   (`known_route == false`).
 //! * Waiting (predicates are `Fn(&RecordedRequest) -> bool`; see [`RecordedRequest::is`],
@@ -19,11 +19,17 @@
 //!   [`FakeDiscord::consume_all`] sets a baseline; [`FakeDiscord::assert_silent_until_sentinel`]
 //!   replaces blind sleeps by an event the bot does answer.
 //! * Gateway: HELLO on connect, READY on IDENTIFY, ACK on heartbeat, RESUMED on RESUME (op 9
-//!   if the session id is unknown). [`FakeDiscord::dispatch`] / [`FakeDiscord::send_event`]
-//!   send op 0 with the next sequence number to the live session, or queue it until the next
-//!   READY/RESUMED. Faults: [`FakeDiscord::close`] (close code), [`FakeDiscord::drop_tcp`],
-//!   [`FakeDiscord::send_reconnect`] (op 7), [`FakeDiscord::send_invalid_session`] (op 9), [`FakeDiscord::stop_acking`] (a zombie connection).
-//!   serenity reconnects to the same `/ws` URL; the new connection becomes current.
+//!   if the session id is unknown). Sessions are per shard: IDENTIFY's `shard: [id, total]`
+//!   (none: 0 of 1) binds a connection to a shard, and READY lists only that shard's guilds.
+//!   [`FakeDiscord::dispatch`] / [`FakeDiscord::send_event`] send op 0 with the next sequence
+//!   number to the live session of the event's shard (`(guild_id >> 22) % total`, shard 0
+//!   without a guild; [`shard_of_guild`]), or queue it until that shard's next READY/RESUMED.
+//!   `GET /gateway/bot` recommends [`FakeConfig::shards`] (1 by default) with
+//!   [`FakeConfig::max_concurrency`]. Faults: [`FakeDiscord::close`] (close code),
+//!   [`FakeDiscord::drop_tcp`], [`FakeDiscord::send_reconnect`] (op 7),
+//!   [`FakeDiscord::send_invalid_session`] (op 9), [`FakeDiscord::stop_acking`] (a zombie
+//!   connection), each on the newest connection. serenity reconnects to the same `/ws` URL; a
+//!   new connection takes over its shard's session at its IDENTIFY or RESUME.
 //! * REST faults: [`FakeDiscord::fail_next`], [`FakeDiscord::inject_fault`] ([`FaultAction`]:
 //!   status + body, garbage body, delay) and permanent [`FakeDiscord::stub`]s.
 //! * [`fixtures`]: one typed builder per event kind ([`FakeMessage`],
@@ -108,8 +114,9 @@ pub use bot::{
 };
 
 pub use fake_discord::{
-    is_callback_for, is_message_to, is_reply_to, FakeConfig, FakeDiscord, FaultAction,
-    GatewayDirection, GatewayRecord, Mark, MultipartPart, RecordedRequest,
+    gateway_answer, is_callback_for, is_message_to, is_reply_to, shard_of_guild, FakeConfig,
+    FakeDiscord, FaultAction, GatewayDirection, GatewayRecord, Mark, MultipartPart,
+    RecordedRequest,
 };
 pub use fixtures::*;
 pub use process::BotProcess;

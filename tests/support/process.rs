@@ -1,7 +1,7 @@
 //! The real `immunobot run` binary as a child process, for what only a process shows: exit
-//! codes, signals and how long a stop takes. [`BotProcess::start`] writes a config pointing at
-//! `api_url`, starts the binary with the token in `DISCORD_TOKEN`, and collects its log lines;
-//! dropping it kills the process.
+//! codes, signals, how long a stop takes, and several processes of one bot side by side.
+//! [`BotProcess::start`] writes a config pointing at `api_url`, starts the binary with the token
+//! in `DISCORD_TOKEN`, and collects its log lines; dropping it kills the process.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -21,6 +21,12 @@ pub struct BotProcess {
 impl BotProcess {
     /// Starts `immunobot run --config <a config with api_url and extra>`.
     pub fn start(api_url: &str, extra_discord: &str) -> BotProcess {
+        BotProcess::start_as(api_url, extra_discord, BOT_TOKEN)
+    }
+
+    /// [`BotProcess::start`] with its own token, so that the fake can tell which process made a
+    /// request ([`super::RecordedRequest::authorization`]) or IDENTIFYed (`d.token`).
+    pub fn start_as(api_url: &str, extra_discord: &str, token: &str) -> BotProcess {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let config: PathBuf = dir.path().join("config.toml");
         let responses = responses_dir();
@@ -36,7 +42,7 @@ impl BotProcess {
             .arg("run")
             .arg("--config")
             .arg(&config)
-            .env("DISCORD_TOKEN", BOT_TOKEN)
+            .env("DISCORD_TOKEN", token)
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
