@@ -571,6 +571,15 @@ fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
         )),
         "{warnings:#?}"
     );
+    // In capitals, a one-word term is still read where a message writes it so.
+    assert!(
+        warnings[2].ends_with("only where a message writes it in capitals"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].ends_with("it is never used to find this subject"),
+        "{warnings:#?}"
+    );
     assert!(
         warnings[0].starts_with(&format!(
             "{file}:13: warning: term \"THES\" reads as \"the\""
@@ -588,10 +597,18 @@ fn a_term_made_only_of_everyday_words_is_reported_and_never_matched() {
         "what are the side effects of it?",
         "wts a good movie tonight?",
         "what is a kid?",
+        "what is THE best way to ask?",
     ] {
         let assessment = matcher.assess(message, immunobot::matching::Addressing::Passive);
         assert_eq!(assessment.answer(), None, "{message}");
     }
+    let in_capitals = matcher.assess("so what is KID?", immunobot::matching::Addressing::Passive);
+    assert_eq!(
+        in_capitals
+            .answer()
+            .map(|topic| catalog.topic(topic).id.as_str()),
+        Some("car-t")
+    );
 }
 
 #[test]

@@ -39,6 +39,9 @@ fn plain_questions_route_to_their_topic() {
         ("what is a cancer vaccine?", VACCINE),
         ("tell me about cancer vaccines", VACCINE),
         ("need info on checkpoint inhibitors", CHECKPOINT),
+        // "treatment" after a name with no reviewed answer about treatment is part of the name.
+        ("what is a monoclonal antibody treatment?", MAB),
+        ("what is CAR-T therapy?", CAR_T),
         ("can someone break down what CAR-T therapy involves?", CAR_T),
         (
             "curious about monoclonal antibodies, how do they work?",

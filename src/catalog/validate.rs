@@ -846,23 +846,30 @@ fn check_kinds(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<
 }
 
 /// A term that reads as nothing but function words ("THES" folds to "the", "WTS" reads "what
-/// is") would name its subject in nearly every message; the matcher leaves it out, and says so
-/// here so the moderator can spell the name out.
+/// is") would name its subject in nearly every message; the matcher leaves it out, or reads a
+/// one-word term in capitals only where a message writes it so ("ALL"), and says so here so
+/// the moderator can spell the name out.
 fn check_term_words(topics: &[LocatedTopic], language: &Language, problems: &mut Vec<Problem>) {
     for located in topics {
         for (term, &line) in located.topic.terms.iter().zip(&located.term_lines) {
             let normalized = normalize(term);
             let words: Vec<&str> = normalized.stems().collect();
-            if !words.is_empty() && language.never_a_name(&words) {
-                problems.push(Problem::warning(
-                    &located.display,
-                    Some(line),
-                    format!(
-                        "term \"{term}\" reads as \"{}\", which {LANGUAGE_FILE} uses for asking, not naming: it is never used to find this subject",
-                        words.join(" ")
-                    ),
-                ));
+            if words.is_empty() || !language.never_a_name(&words) {
+                continue;
             }
+            let consequence = if crate::matching::only_in_capitals(term, language).is_some() {
+                "it finds this subject only where a message writes it in capitals"
+            } else {
+                "it is never used to find this subject"
+            };
+            problems.push(Problem::warning(
+                &located.display,
+                Some(line),
+                format!(
+                    "term \"{term}\" reads as \"{}\", which {LANGUAGE_FILE} uses for asking, not naming: {consequence}",
+                    words.join(" ")
+                ),
+            ));
         }
     }
 }

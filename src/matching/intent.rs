@@ -96,6 +96,8 @@ pub(crate) struct SubjectWords<'a> {
     pub other_senses: &'a Phrases,
     /// The words of its own names.
     pub name_words: &'a Phrases,
+    /// The kinds of question its reviewed answers answer.
+    pub answered: &'a [KindId],
 }
 
 /// Reads the message's question about `subject`, whose name stands at the `found` matches of it;
@@ -111,6 +113,7 @@ pub(crate) fn read(
     let SubjectWords {
         other_senses,
         name_words,
+        answered,
     } = words;
     let clauses = clauses(normalized, found, subject, language);
     let direct = addressing == Addressing::Direct;
@@ -164,7 +167,13 @@ pub(crate) fn read(
                 }
                 (false, None) => continue,
             };
-            add_kinds(&clause.slots, from, until, language, &mut reading.kinds);
+            add_kinds(
+                &clause.slots,
+                from..until,
+                language,
+                answered,
+                &mut reading.kinds,
+            );
         }
     }
     reading.bare = clauses.iter().all(|clause| {
@@ -352,12 +361,25 @@ fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<
     let mut has_subject = false;
     let mut has_cue = false;
     let mut position = 0;
-    while position < slots.len() {
-        let cue = language
+    let cue_at = |at: usize| {
+        language
             .kinds()
             .iter()
-            .filter_map(|kind| phrase_at(slots, position, &kind.cues))
-            .max();
+            .filter_map(|kind| phrase_at(slots, at, &kind.cues))
+            .max()
+    };
+    while position < slots.len() {
+        let cue = cue_at(position);
+        // A cue that opens with the name ("melanoma treatment") gives way to one that starts
+        // after it and reaches further ("... treatment options").
+        if matches!(slots[position], Slot::Subject)
+            && cue_at(position + 1)
+                .is_some_and(|next| position + 1 + next > position + cue.unwrap_or(0))
+        {
+            has_subject = true;
+            position += 1;
+            continue;
+        }
         if let Some(len) = cue {
             has_cue = true;
             has_subject |= slots[position..position + len]
@@ -427,13 +449,15 @@ fn first_phrase(slots: &[Slot], phrases: &Phrases) -> Option<usize> {
     (0..slots.len()).find(|&i| phrase_at(slots, i, phrases).is_some())
 }
 
-/// Adds the kinds whose cues start in `slots[from..until]`, past any neutral frame ("when it
-/// comes to" names no time).
+/// Adds the kinds whose cues start in `slots[within]`, past any neutral frame ("when it
+/// comes to" names no time). A cue that is only the name and a word that may be part of it
+/// ("melanoma treatment", "CAR-T therapy") names a kind only where the subject has an answer
+/// of that kind; elsewhere the word is read as part of the name.
 fn add_kinds(
     slots: &[Slot],
-    from: usize,
-    until: usize,
+    within: std::ops::Range<usize>,
     language: &Language,
+    answered: &[KindId],
     kinds: &mut Vec<KindId>,
 ) {
     let neutral = language.list(List::Neutral);
@@ -443,7 +467,7 @@ fn add_kinds(
         if let Some(len) = phrase_at(slots, position, neutral) {
             masked_until = masked_until.max(position + len);
         }
-        if position >= from && position < until && position >= masked_until {
+        if within.contains(&position) && position >= masked_until {
             // The longest cue starting here wins and covers its words: "how many people" asks
             // how common, not how many sessions; "reduce the risk" asks about prevention.
             let mut longest = 0;
@@ -458,6 +482,15 @@ fn add_kinds(
                 }
                 if len == longest {
                     here.push(KindId::new(index));
+                }
+            }
+            let name_and_head = longest == 2
+                && matches!(slots[position], Slot::Subject)
+                && slots[position + 1].is_in(List::GenericHeads);
+            if name_and_head {
+                here.retain(|kind| answered.contains(kind));
+                if here.is_empty() {
+                    longest = 0;
                 }
             }
             // "my CML diagnosis", "her treatment": someone's own, not a question about it.

@@ -24,7 +24,9 @@
 //! it knows nothing of files or the catalog. Matching cannot fail and allocates a bounded
 //! amount per message.
 
+mod abbreviation;
 mod audience;
+mod capitals;
 mod distance;
 mod fnv;
 pub mod ids;
@@ -37,6 +39,7 @@ mod sieve;
 
 use std::cell::RefCell;
 
+pub use capitals::only_in_capitals;
 use ids::VocabId;
 pub use ids::{AudienceId, KindId, SubjectIndex, TopicIndex};
 pub use language::{Language, List, PhraseError, Phrases};
@@ -182,6 +185,8 @@ struct SubjectEntry {
     /// The words of the subject's own names: "the CAR part of CAR-T" asks about the name.
     name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
+    /// The kinds of `answers`.
+    answered_kinds: Vec<KindId>,
     audience: Option<AudienceId>,
     /// Words that, next to its name, make the name another subject's (sorted).
     qualifiers: Vec<VocabId>,
@@ -198,6 +203,7 @@ struct AnswerEntry {
 #[derive(Debug)]
 pub struct Matcher {
     terms: TermIndex,
+    capital_names: capitals::CapitalNames,
     screen: screen::Screen,
     subjects: Vec<SubjectEntry>,
     answers: Vec<AnswerEntry>,
@@ -223,6 +229,7 @@ impl Matcher {
     /// of range is ignored (the catalog validates them before building).
     pub fn build(subjects: &[SubjectSpec], answers: &[AnswerSpec], language: Language) -> Matcher {
         let mut terms = TermIndex::default();
+        let mut capital_names = capitals::CapitalNames::default();
         let mut entries: Vec<SubjectEntry> = subjects
             .iter()
             .enumerate()
@@ -230,6 +237,7 @@ impl Matcher {
                 let subject = SubjectIndex::new(index);
                 for term in spec.terms {
                     terms.add(subject, term, &language);
+                    capital_names.add(subject, term, &language);
                 }
                 SubjectEntry {
                     ancestors: ancestors(subjects, index),
@@ -248,6 +256,7 @@ impl Matcher {
                         Phrases::lenient(words.iter().map(String::as_str))
                     },
                     answers: Vec::new(),
+                    answered_kinds: Vec::new(),
                     audience: spec.audience,
                     qualifiers: Vec::new(),
                 }
@@ -265,6 +274,9 @@ impl Matcher {
             .map(|(index, spec)| {
                 if let Some(subject) = entries.get_mut(spec.subject.get()) {
                     subject.answers.push((spec.kind, TopicIndex::new(index)));
+                    if !subject.answered_kinds.contains(&spec.kind) {
+                        subject.answered_kinds.push(spec.kind);
+                    }
                 }
                 AnswerEntry {
                     kind: spec.kind,
@@ -279,6 +291,7 @@ impl Matcher {
         Matcher {
             screen: screen::Screen::new(&terms),
             terms,
+            capital_names,
             subjects: entries,
             answers,
             language,
@@ -318,7 +331,7 @@ impl Matcher {
                 text,
                 &mut scratch.markup,
                 &mut scratch.screen,
-            )
+            ) || self.capital_names.may_be_in(text)
         })
     }
 
@@ -353,6 +366,7 @@ impl Matcher {
                 markup,
                 screen,
             )
+            && !self.capital_names.may_be_in(text)
         {
             return Assessment::nothing();
         }
@@ -362,7 +376,8 @@ impl Matcher {
             return Assessment::nothing();
         }
         self.terms.find_hits(normalized, &self.language, pair, hits);
-        if hits.is_empty() {
+        let in_capitals = self.capital_names.found_in(normalized);
+        if hits.is_empty() && in_capitals.is_empty() {
             return Assessment::nothing();
         }
         let possessive = |position: usize| {
@@ -371,12 +386,21 @@ impl Matcher {
                 .get(position)
                 .is_some_and(|token| normalized.word(token) == "'s")
         };
-        let found = self
+        let mut found = self
             .terms
             .find_terms(normalized.tokens.len(), hits, possessive);
+        found.extend(in_capitals);
         if found.is_empty() {
             return Assessment::nothing();
         }
+        let mut found = abbreviation::with_defined(normalized, found, &self.language);
+        // Names found apart from the term index join its matches in the same order.
+        found.sort_by(|a, b| {
+            b.quality
+                .total_cmp(&a.quality)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.start.cmp(&b.start))
+        });
         let chosen = self.for_audience(normalized, self.resolve(found));
         let chosen = self.unqualified(normalized, chosen);
         if chosen.is_empty() {
@@ -412,6 +436,7 @@ impl Matcher {
                     intent::SubjectWords {
                         other_senses: &self.subjects[m.subject.get()].other_senses,
                         name_words: &self.subjects[m.subject.get()].name_words,
+                        answered: &self.subjects[m.subject.get()].answered_kinds,
                     },
                     &self.language,
                     addressing,

@@ -35,6 +35,9 @@ pub struct Token {
     /// Whether the word stands as written (not produced by expanding a chat spelling or a
     /// contraction), so that it may be read together with its neighbour ("check point").
     pub as_written: bool,
+    /// Whether the word was written in capitals (two letters or more, none in lower case):
+    /// how members write an initialism that spells a word ("ALL", "GIST").
+    pub capitals: bool,
 }
 
 /// A normalised message. All words live in one buffer, so normalising allocates a bounded,
@@ -89,7 +92,7 @@ impl Normalized {
     }
 
     /// Adds one word (and its folded stem) to the message.
-    fn push(&mut self, word: &str, at: Place, as_written: bool) {
+    fn push(&mut self, word: &str, at: Place, as_written: bool, capitals: bool) {
         if self.tokens.len() >= MAX_TOKENS {
             return;
         }
@@ -113,7 +116,37 @@ impl Normalized {
             clause: at.clause,
             quoted: at.quoted,
             as_written,
+            capitals: capitals && as_written,
         });
+    }
+}
+
+/// How the letters of the word being read were written.
+#[derive(Debug, Clone, Copy, Default)]
+struct Case {
+    capitals: usize,
+    lower: usize,
+    /// Whether the last letter was a small `s` ("GISTs").
+    ends_with_small_s: bool,
+}
+
+impl Case {
+    fn read(&mut self, run: &str) {
+        for byte in run.bytes() {
+            self.capitals += usize::from(byte.is_ascii_uppercase());
+            self.lower += usize::from(byte.is_ascii_lowercase());
+            self.ends_with_small_s = byte == b's';
+        }
+    }
+
+    fn read_other_letter(&mut self) {
+        self.lower += 1;
+        self.ends_with_small_s = false;
+    }
+
+    /// Capitals, perhaps with a plural `s`.
+    fn capitals(self) -> bool {
+        self.capitals >= 2 && (self.lower == 0 || (self.lower == 1 && self.ends_with_small_s))
     }
 }
 
@@ -171,6 +204,7 @@ pub(crate) fn normalize_readable(cleaned: &str, out: &mut Normalized) {
         word: &mut word,
         pending_apostrophe: false,
         has_apostrophe: false,
+        case: Case::default(),
         after_space: true,
         place: Place::default(),
     };
@@ -230,6 +264,8 @@ struct WordReader<'a> {
     pending_apostrophe: bool,
     /// Whether the word being read holds an apostrophe (most words do not, and need no search).
     has_apostrophe: bool,
+    /// How the word being read was written.
+    case: Case,
     /// Whether the previous character was white space: a dash between spaces cuts a clause, a
     /// dash inside a word (`CAR-T`) does not.
     after_space: bool,
@@ -246,6 +282,7 @@ impl WordReader<'_> {
         }
         let start = self.word.len();
         self.word.push_str(run);
+        self.case.read(run);
         self.word[start..].make_ascii_lowercase();
         self.after_space = false;
     }
@@ -258,6 +295,7 @@ impl WordReader<'_> {
             self.word,
             self.place,
             std::mem::take(&mut self.has_apostrophe),
+            std::mem::take(&mut self.case).capitals(),
             out,
         );
         self.after_space = false;
@@ -271,6 +309,7 @@ impl WordReader<'_> {
                 self.has_apostrophe = true;
             }
             self.word.push(c);
+            self.case.read_other_letter();
             self.after_space = false;
             return;
         }
@@ -284,6 +323,7 @@ impl WordReader<'_> {
             self.word,
             self.place,
             std::mem::take(&mut self.has_apostrophe),
+            std::mem::take(&mut self.case).capitals(),
             out,
         );
         let place = &mut self.place;
@@ -330,7 +370,13 @@ impl WordReader<'_> {
     }
 
     fn finish(&mut self, out: &mut Normalized) {
-        flush(self.word, self.place, self.has_apostrophe, out);
+        flush(
+            self.word,
+            self.place,
+            self.has_apostrophe,
+            self.case.capitals(),
+            out,
+        );
     }
 }
 
@@ -458,10 +504,10 @@ fn markup_len(text: &str) -> Option<usize> {
     None
 }
 
-fn flush(word: &mut String, at: Place, has_apostrophe: bool, out: &mut Normalized) {
+fn flush(word: &mut String, at: Place, has_apostrophe: bool, capitals: bool, out: &mut Normalized) {
     if !word.is_empty() {
         split_word(word, has_apostrophe, |token, as_written| {
-            out.push(token, at, as_written);
+            out.push(token, at, as_written, capitals);
         });
     }
     word.clear();
