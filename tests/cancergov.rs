@@ -209,6 +209,9 @@ fn the_collection_imports_whole() {
         (CHILD_AML, "AML"),
         (ADULT_NHL, "NHL"),
         (CHILD_NHL, "NHL"),
+        // "all" is a word of asking: ALL is a name only where a message writes it in capitals.
+        (ADULT_ALL, "ALL"),
+        (CHILD_ALL, "ALL"),
     ] {
         assert!(
             terms(page).iter().any(|term| term == abbreviation),
@@ -217,10 +220,7 @@ fn the_collection_imports_whole() {
         );
     }
     for topic in catalog.topics() {
-        assert!(!topic
-            .terms
-            .iter()
-            .any(|term| term == "JMML" || term == "ALL"));
+        assert!(!topic.terms.iter().any(|term| term == "JMML"));
     }
     // The shared name belongs to both, each for its own audience.
     assert_eq!(
@@ -390,6 +390,19 @@ fn bracketed_and_coordinated_titles() {
 fn lay_wording() {
     check(&[
         (
+            "how do you treat cancer of the prostate?",
+            Some((PROSTATE, TREATMENT)),
+        ),
+        ("what is cancer of the colon?", Some((COLON, INFO))),
+        (
+            "what is hodgkin's disease in adults?",
+            Some((ADULT_HODGKIN, INFO)),
+        ),
+        (
+            "prostate gland cancer treatment options?",
+            Some((PROSTATE, TREATMENT)),
+        ),
+        (
             "polycythemia vera is a blood cancer right? what are the symptoms",
             Some((POLYCYTHEMIA, SYMPTOMS)),
         ),
@@ -441,6 +454,16 @@ fn abbreviations() {
 #[test]
 fn typos() {
     check(&[
+        (
+            "non small cell lung cancr treatment",
+            Some((NSCLC, TREATMENT)),
+        ),
+        (
+            "gastro intestinal stromal tumour treatment",
+            Some((GIST, TREATMENT)),
+        ),
+        ("cholangiocarsinoma treatment", Some((BILE_DUCT, TREATMENT))),
+        ("what is wilm's tumor?", Some((WILMS, INFO))),
         ("what is chronic lymphocitic leukaemia?", Some((CLL, INFO))),
         (
             "prognosys for pancreatic cancer",
@@ -793,13 +816,8 @@ fn similar_names_kept_apart() {
     ]);
 }
 
-// Known gaps: rows whose expected answer is right but that the matcher does not give yet. Each
-// test fails today; run them with `-- --ignored` when working on the matcher, and move a row back
-// into its theme once it passes.
-
 #[test]
-#[ignore = "known gap: some search-style queries (a name and a kind, no question word) get no answer"]
-fn known_gaps_search_style_queries() {
+fn search_style_queries() {
     check(&[
         ("melanoma treatment", Some((MELANOMA, TREATMENT))),
         ("small cell lung cancer treatment", Some((SCLC, TREATMENT))),
@@ -825,12 +843,78 @@ fn known_gaps_search_style_queries() {
             "hodgkin lymphoma symptoms in adults",
             Some((ADULT_HODGKIN, SYMPTOMS)),
         ),
-        (
-            "early warning signs of colon cancer",
-            Some((COLON, SYMPTOMS)),
-        ),
         ("adult AML treatment?", Some((ADULT_AML, TREATMENT))),
+        // The name and a word that may be part of it: a kind only where an answer covers it.
+        ("melanoma treatment options", Some((MELANOMA, TREATMENT))),
+        ("CLL therapy?", Some((CLL, TREATMENT))),
     ]);
+}
+
+#[test]
+fn abbreviations_the_message_defines() {
+    check(&[
+        (
+            "treatment options for KS (kaposi sarcoma)?",
+            Some((KAPOSI, TREATMENT)),
+        ),
+        (
+            "mm treatment options (multiple myeloma)",
+            Some((PLASMA_CELL, TREATMENT)),
+        ),
+        (
+            "what is HCL? hairy cell leukemia i mean",
+            Some((HAIRY_CELL, INFO)),
+        ),
+        // Every word of the name gives its first letter: "my" abbreviates no myeloma.
+        ("my multiple myeloma story, part 2", None),
+        ("risk factors for prostate cancer", Some((PROSTATE, RISK))),
+    ]);
+}
+
+#[test]
+fn initialisms_that_spell_a_word_only_in_capitals() {
+    check(&[
+        // "gist" is also the everyday word of "what's the gist?".
+        ("what is GIST?", Some((GIST, INFO))),
+        (
+            "a friend from work has GIST. how is it treated?",
+            Some((GIST, TREATMENT)),
+        ),
+        ("how are GISTs staged?", Some((GIST, STAGES))),
+        ("what's the gist of CLL treatment?", Some((CLL, TREATMENT))),
+        (
+            "my 10 year old daughter was diagnosed with ALL. what is the outlook?",
+            Some((CHILD_ALL, OUTLOOK)),
+        ),
+        (
+            "our 6 year old was just diagnosed with ALL, can someone explain what it is",
+            Some((CHILD_ALL, INFO)),
+        ),
+        (
+            "how is ALL treated in adults?",
+            Some((ADULT_ALL, TREATMENT)),
+        ),
+        ("what are all the stages of CLL?", Some((CLL, STAGES))),
+        // Lower case is the word; and a message all in capitals says nothing by its capitals.
+        ("thank you all, what a week", None),
+        ("how is all treated in adults?", None),
+        ("HOW IS ALL TREATED IN ADULTS", None),
+        // Which ALL, when nothing says: silence.
+        ("what is ALL?", None),
+    ]);
+}
+
+// Known gaps: rows whose expected answer is right but that the matcher does not give yet. Each
+// test fails today; run them with `-- --ignored` when working on the matcher, and move a row back
+// into its theme once it passes.
+
+#[test]
+#[ignore = "known gap: a kind named by a phrase the language does not list"]
+fn known_gaps_search_style_queries() {
+    check(&[(
+        "early warning signs of colon cancer",
+        Some((COLON, SYMPTOMS)),
+    )]);
 }
 
 #[test]
@@ -842,16 +926,6 @@ fn known_gaps_typos() {
             "hairy cell leukemia treatmnt",
             Some((HAIRY_CELL, TREATMENT)),
         ),
-        (
-            "non small cell lung cancr treatment",
-            Some((NSCLC, TREATMENT)),
-        ),
-        (
-            "gastro intestinal stromal tumour treatment",
-            Some((GIST, TREATMENT)),
-        ),
-        ("cholangiocarsinoma treatment", Some((BILE_DUCT, TREATMENT))),
-        ("what is wilm's tumor?", Some((WILMS, INFO))),
     ]);
 }
 
@@ -861,11 +935,6 @@ fn known_gaps_lay_wording() {
     check(&[
         ("what is cancer of the pancreas?", Some((PANCREATIC, INFO))),
         (
-            "how do you treat cancer of the prostate?",
-            Some((PROSTATE, TREATMENT)),
-        ),
-        ("what is cancer of the colon?", Some((COLON, INFO))),
-        (
             "cancer of the ureter treatment",
             Some((RENAL_PELVIS, TREATMENT)),
         ),
@@ -873,10 +942,6 @@ fn known_gaps_lay_wording() {
         ("what is myeloma?", Some((PLASMA_CELL, INFO))),
         ("what is mouth cancer?", Some((ORAL, INFO))),
         ("what is kidney cancer in children?", Some((WILMS, INFO))),
-        (
-            "what is hodgkin's disease in adults?",
-            Some((ADULT_HODGKIN, INFO)),
-        ),
         ("chronic myeloid leukaemia outlook", Some((CML, OUTLOOK))),
         (
             "eye cancer in babies, what are the signs?",
@@ -892,19 +957,14 @@ fn known_gaps_lay_wording() {
         ),
         ("what is cancer of the anus?", Some((ANAL, INFO))),
         ("what is pancreas cancer?", Some((PANCREATIC, INFO))),
-        (
-            "prostate gland cancer treatment options?",
-            Some((PROSTATE, TREATMENT)),
-        ),
         ("what is a plasma cell cancer?", Some((PLASMA_CELL, INFO))),
     ]);
 }
 
 #[test]
-#[ignore = "known gap: kinds asked in other words, and abbreviations that are also everyday words"]
-fn known_gaps_kinds_and_abbreviations() {
+#[ignore = "known gap: a kind asked in a clause that does not name the subject, after a story"]
+fn known_gaps_kinds_after_a_story() {
     check(&[
-        ("risk factors for prostate cancer", Some((PROSTATE, RISK))),
         (
             "my mom has stage 3 NSCLC, what treatments are there?",
             Some((NSCLC, TREATMENT)),
@@ -916,17 +976,6 @@ fn known_gaps_kinds_and_abbreviations() {
         (
             "we just learned my cousin has kaposi sarcoma, what are the symptoms to watch for?",
             Some((KAPOSI, SYMPTOMS)),
-        ),
-        // "gist" is also the everyday word of "what's the gist?".
-        ("what is GIST?", Some((GIST, INFO))),
-        (
-            "a friend from work has GIST. how is it treated?",
-            Some((GIST, TREATMENT)),
-        ),
-        // ALL is never a name, since "all" is an everyday word.
-        (
-            "my 10 year old daughter was diagnosed with ALL. what is the outlook?",
-            Some((CHILD_ALL, OUTLOOK)),
         ),
     ]);
 }

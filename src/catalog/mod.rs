@@ -27,6 +27,17 @@ pub use problem::{plural, LoadError, Problem, Severity};
 pub use source::{ResponseSource, LANGUAGE_FILE, MAX_FILE_BYTES};
 pub use validate::{is_valid_topic_id, ContentLimits};
 
+/// The language of a `language.toml` text, or `None` when the file has an error (a tool that
+/// only reads the language, like the importer, does without it).
+pub(crate) fn parse_language(text: &str) -> Option<Language> {
+    let file = source::SourceFile {
+        display: LANGUAGE_FILE.to_string(),
+        relative: LANGUAGE_FILE.to_string(),
+        text: text.to_string(),
+    };
+    language::check_language_file(Some(&file), &mut Vec::new())
+}
+
 /// The text of one file of the built-in responses (`catalog.toml`, `language.toml`, ...), for
 /// tools that write a new responses folder with the same settings and language.
 pub fn built_in_file(relative: &str) -> Option<&'static str> {

@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::catalog::{is_valid_topic_id, MAX_TOPIC_ID_LEN};
 use crate::matching::language::{check_question, check_term};
 use crate::matching::normalize::normalized_key;
+use crate::matching::only_in_capitals;
 
 use super::names;
 
@@ -233,7 +234,15 @@ pub fn import(src: &Path, out: &Path, support: &Support) -> Result<Summary, Impo
         }
     }
     summary.documents = documents.len();
-    let topics = build_topics(&documents, &mut summary);
+    // Initialisms that spell a word of asking ("ALL") are names only in capitals; the matcher
+    // reads them so, by the language the folder is written with.
+    let language = crate::catalog::parse_language(support.language_toml);
+    let in_capitals = |name: &str| {
+        language
+            .as_ref()
+            .is_some_and(|language| only_in_capitals(name, language).is_some())
+    };
+    let topics = build_topics(&documents, &in_capitals, &mut summary);
     if topics.is_empty() {
         return Err(ImportError::Empty(src.display().to_string()));
     }
@@ -567,14 +576,30 @@ enum Claim {
 /// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
 /// titles), unless each is about its own audience (adult and childhood leukemia share
 /// "Acute Myeloid Leukemia").
+/// What the corpus and the language say of the words a name may be made of.
+struct Words<'a> {
+    /// Words the texts write in capitals.
+    attested: &'a HashSet<&'a str>,
+    /// Short words the texts write in lower case.
+    everyday: &'a HashSet<&'a str>,
+    /// Every word the texts write in lower case.
+    lowercase: &'a HashSet<&'a str>,
+    /// Whether a name is read only where a message writes it in capitals.
+    in_capitals: &'a dyn Fn(&str) -> bool,
+}
+
 fn propose_names(
     groups: &[(String, Vec<&Document>)],
     group_of: &HashMap<String, usize>,
     audiences: &[Option<&'static str>],
-    attested: &HashSet<&str>,
-    everyday: &HashSet<&str>,
-    lowercase: &HashSet<&str>,
+    words: &Words<'_>,
 ) -> Vec<Vec<String>> {
+    let Words {
+        attested,
+        everyday,
+        lowercase,
+        in_capitals,
+    } = *words;
     let mut proposals: Vec<Vec<(String, Claim)>> = Vec::with_capacity(groups.len());
     for (_, docs) in groups {
         let mut titles: Vec<String> = Vec::new();
@@ -587,7 +612,7 @@ fn propose_names(
             // A synonym may be an everyday word ("AT" for ataxia-telangiectasia); the focus
             // is the publisher's own name for the subject and always stays.
             let is_focus = docs.iter().any(|doc| &doc.focus == title);
-            if !is_focus && ambiguous_name(title, everyday) {
+            if !is_focus && !in_capitals(title) && ambiguous_name(title, everyday) {
                 continue;
             }
             titles.extend(names::variants(title));
@@ -646,8 +671,9 @@ fn propose_names(
     for (_, docs) in groups {
         for pair in docs.iter().flat_map(|doc| &doc.pairs) {
             for (words, abbreviation) in names::abbreviation_definitions(&pair.answer) {
-                if ambiguous_name(&abbreviation, everyday)
-                    || WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str())
+                if !in_capitals(&abbreviation)
+                    && (ambiguous_name(&abbreviation, everyday)
+                        || WORD_ABBREVIATIONS.contains(&abbreviation.to_ascii_lowercase().as_str()))
                 {
                     continue;
                 }
@@ -785,7 +811,11 @@ fn usable_phrase(text: &str, max_words: usize) -> bool {
         && !key.is_empty()
 }
 
-fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile> {
+fn build_topics(
+    documents: &[Document],
+    in_capitals: &dyn Fn(&str) -> bool,
+    summary: &mut Summary,
+) -> Vec<TopicFile> {
     // Documents about the same focus (GARD and GHR often both have one) share one subject.
     let mut groups: Vec<(String, Vec<&Document>)> = Vec::new();
     let mut group_of: HashMap<String, usize> = HashMap::new();
@@ -825,9 +855,10 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
         groups[index].1.push(doc);
     }
 
-    // Short synonyms and abbreviations are often everyday words too ("IS", "ADD", "CAR", "COLD"):
-    // the matcher cannot see capitals, so one that the reviewed texts themselves use as a
-    // lowercase word is left out. Read from the corpus, so no word list is needed.
+    // Short synonyms and abbreviations are often everyday words too ("IS", "ADD", "CAR", "COLD"),
+    // and the matcher reads most names whatever their case, so one that the reviewed texts
+    // themselves use as a lowercase word is left out. Read from the corpus, so no word list is
+    // needed.
     let attested: HashSet<&str> = documents
         .iter()
         .flat_map(|doc| &doc.pairs)
@@ -861,7 +892,15 @@ fn build_topics(documents: &[Document], summary: &mut Summary) -> Vec<TopicFile>
         .filter(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
         .collect();
     let mut proposed = propose_names(
-        &groups, &group_of, &audiences, &attested, &everyday, &lowercase,
+        &groups,
+        &group_of,
+        &audiences,
+        &Words {
+            attested: &attested,
+            everyday: &everyday,
+            lowercase: &lowercase,
+            in_capitals,
+        },
     );
     let mut topics = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
