@@ -35,6 +35,19 @@ const HEADS: &[&str] = &[
     "disorders",
 ];
 
+/// Endings of a word that names a disease by itself ("thymoma", "osteosarcoma", "leukemia",
+/// "myelofibrosis"): a conjunct that ends with one needs no shared head.
+const DISEASE_ENDINGS: &[&str] = &["oma", "omas", "emia", "aemia", "osis", "itis"];
+
+/// Whether `word` ends a name by itself: a head noun, or a word with a disease's ending.
+fn ends_a_name(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    HEADS.contains(&lower.as_str())
+        || DISEASE_ENDINGS
+            .iter()
+            .any(|ending| lower.len() > ending.len() + 2 && lower.ends_with(ending))
+}
+
 /// An eponym that names its subject alone: "Hodgkin Lymphoma" is "Hodgkin('s)", "Kaposi
 /// Sarcoma" "Kaposi('s)". Only a two-word title of a capitalised word and a head noun, and only
 /// when `is_word` says the capitalised word is no ordinary word ("Breast Cancer" is not
@@ -70,6 +83,18 @@ pub fn variants(title: &str) -> Vec<String> {
         out.push(base.clone());
         out.extend(coordinated_parts(&base));
     }
+    // "Primary Myelofibrosis" is what members call myelofibrosis; "Adult Primary Liver Cancer"
+    // (once its audience is read apart) liver cancer.
+    let unqualified: Vec<String> = out
+        .iter()
+        .filter_map(|name| {
+            let (first, rest) = name.split_once(' ')?;
+            first
+                .eq_ignore_ascii_case("primary")
+                .then(|| rest.to_string())
+        })
+        .collect();
+    out.extend(unqualified);
     let swapped: Vec<String> = out.iter().filter_map(|name| cancer_swapped(name)).collect();
     out.extend(swapped);
     out.retain(|name| !name.is_empty());
@@ -166,7 +191,23 @@ fn coordinated_parts(name: &str) -> Vec<String> {
                 .map(|place| tidy(&format!("{thing} of {article}{place}")))
                 .collect();
         }
-        return Vec::new();
+        // "Osteosarcoma and Malignant Fibrous Histiocytoma of Bone": the things are
+        // coordinated, and one that is a disease's name by itself stands alone too.
+        let things = conjuncts(thing);
+        if things.len() < 2 {
+            return Vec::new();
+        }
+        return things
+            .into_iter()
+            .flat_map(|part| {
+                let alone = part
+                    .rsplit(' ')
+                    .next()
+                    .is_some_and(ends_a_name)
+                    .then(|| part.clone());
+                std::iter::once(tidy(&format!("{part} of {article}{places}"))).chain(alone)
+            })
+            .collect();
     }
     let parts = conjuncts(name);
     if parts.len() < 2 {
@@ -187,10 +228,7 @@ fn coordinated_parts(name: &str) -> Vec<String> {
     parts
         .iter()
         .map(|part| {
-            let ends_with_head = part
-                .rsplit(' ')
-                .next()
-                .is_some_and(|word| HEADS.contains(&word.to_ascii_lowercase().as_str()));
+            let ends_with_head = part.rsplit(' ').next().is_some_and(ends_a_name);
             match &head {
                 Some(head) if !ends_with_head => tidy(&format!("{part} {head}")),
                 _ => part.clone(),
@@ -404,6 +442,31 @@ mod tests {
         assert!(has(&names, "Mycosis Fungoides"), "{names:?}");
         let names = variants("Myelodysplastic/ Myeloproliferative Neoplasm, Unclassifiable");
         assert!(!has(&names, "Unclassifiable"), "{names:?}");
+    }
+
+    #[test]
+    fn a_conjunct_that_names_a_disease_by_itself_stands_alone() {
+        let names = variants("Thymoma and Thymic Carcinoma");
+        assert!(has(&names, "Thymoma"), "{names:?}");
+        assert!(has(&names, "Thymic Carcinoma"), "{names:?}");
+        assert!(!has(&names, "Thymoma Carcinoma"), "{names:?}");
+        let names = variants("Osteosarcoma and Malignant Fibrous Histiocytoma of Bone");
+        assert!(has(&names, "Osteosarcoma"), "{names:?}");
+        assert!(has(&names, "Osteosarcoma of Bone"), "{names:?}");
+        assert!(
+            has(&names, "Malignant Fibrous Histiocytoma of Bone"),
+            "{names:?}"
+        );
+        // A word too short to carry the ending is no disease's name: "coma", "soma".
+        assert!(!ends_a_name("soma"));
+    }
+
+    #[test]
+    fn primary_is_left_out_as_members_do() {
+        assert!(has(&variants("Primary Myelofibrosis"), "Myelofibrosis"));
+        let names = variants("Primary Liver Cancer");
+        assert!(has(&names, "Liver Cancer"), "{names:?}");
+        assert!(has(&names, "Liver Carcinoma"), "{names:?}");
     }
 
     #[test]
