@@ -847,6 +847,10 @@ fn search_style_queries() {
         // The name and a word that may be part of it: a kind only where an answer covers it.
         ("melanoma treatment options", Some((MELANOMA, TREATMENT))),
         ("CLL therapy?", Some((CLL, TREATMENT))),
+        // Filler of several words, and a kind named in two words.
+        ("any trials going on for CLL atm", Some((CLL, RESEARCH))),
+        ("clinical trials for colon cancer?", Some((COLON, RESEARCH))),
+        ("wtf is a merkel cell carcinoma", Some((MERKEL, INFO))),
     ]);
 }
 

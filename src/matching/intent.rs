@@ -398,6 +398,15 @@ fn cues_among(slots: &[Slot], language: &Language, allowed: &[List]) -> (Option<
             position += len;
             continue;
         }
+        // Filler of several words: "going on", "right now".
+        let allowed_phrase = allowed
+            .iter()
+            .filter_map(|&list| phrase_at(slots, position, language.list(list)))
+            .max();
+        if let Some(len) = allowed_phrase.filter(|&len| len > 1) {
+            position += len;
+            continue;
+        }
         let slot = &slots[position];
         match slot {
             Slot::Subject => has_subject = true,
