@@ -306,6 +306,12 @@ fn plain_questions_of_each_kind() {
 #[test]
 fn other_ways_to_ask_each_kind() {
     check(&[
+        // The subject's own outlook is asked about, not someone's.
+        (
+            "how do kids with hodgkin's usually do?",
+            Some((CHILD_HODGKIN, OUTLOOK)),
+        ),
+        ("what is melanoma's prognosis?", Some((MELANOMA, OUTLOOK))),
         ("tell me about bile duct cancer", Some((BILE_DUCT, INFO))),
         (
             "can you explain what neuroblastoma is",

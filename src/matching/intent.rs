@@ -507,7 +507,13 @@ fn add_kinds(
                 Some(Slot::Subject) => position
                     .checked_sub(2)
                     .is_some_and(|before| slots[before].is_in(List::Possessives)),
-                Some(before) => before.is_in(List::Possessives),
+                // The subject's own ("hodgkin's outlook") is what the question is about.
+                Some(before) => {
+                    before.is_in(List::Possessives)
+                        && !(matches!(before, Slot::Word { word: "'s", .. })
+                            && position >= 2
+                            && matches!(slots[position - 2], Slot::Subject))
+                }
                 None => false,
             };
             if !owned {
