@@ -487,7 +487,15 @@ impl TermIndex {
         hits.clear();
         let tokens = &normalized.tokens;
         for (position, token) in tokens.iter().enumerate() {
+            let mut asks_with_word = None;
             self.lookup(normalized.stem(token), |vocab, quality| {
+                // A word members ask with ("treat") is never a typo of a name's ("throat").
+                if quality < 1.0
+                    && *asks_with_word
+                        .get_or_insert_with(|| language.asks_with(normalized.word(token)))
+                {
+                    return;
+                }
                 hits.push(Hit {
                     position,
                     width: 1,
@@ -506,6 +514,7 @@ impl TermIndex {
                 continue;
             };
             let mut joinable = None;
+            let mut asks_with = None;
             self.lookup_pair(
                 (word, word_key),
                 (next_stem, stem_key),
@@ -515,7 +524,18 @@ impl TermIndex {
                     let joinable = *joinable.get_or_insert_with(|| {
                         joinable_pair(language, normalized.word(token), normalized.word(next))
                     });
-                    if joinable {
+                    // A word members ask with keeps its spelling when read together with its
+                    // neighbour: "imuno therapy" is "immunotherapy", but "treat cancer" is
+                    // not "breastcancer".
+                    let changes_an_asking_word = quality < 1.0 && {
+                        let (asks_first, asks_second) = *asks_with.get_or_insert_with(|| {
+                            (language.asks_with(word), language.asks_with(next_stem))
+                        });
+                        let joined = &self.vocab[vocab.get()].text;
+                        (asks_first && !joined.starts_with(word))
+                            || (asks_second && !joined.ends_with(next_stem))
+                    };
+                    if joinable && !changes_an_asking_word {
                         hits.push(Hit {
                             position,
                             width: 2,

@@ -151,6 +151,11 @@ impl Phrases {
     }
 
     /// Whether a one-word phrase is this word (as written or singular).
+    /// Whether some phrase starts with `word`.
+    pub fn starts_with_word(&self, word: &str) -> bool {
+        self.by_first.contains_key(word)
+    }
+
     pub fn has_word(&self, word: &str, stem: &str) -> bool {
         let single = |key: &str| {
             self.by_first
@@ -241,6 +246,17 @@ pub struct Language {
     kinds: Vec<Kind>,
     definition: KindId,
     audiences: Vec<Audience>,
+    everyday_names: Vec<EverydayName>,
+}
+
+/// A publisher's word for a part of the body ("laryngeal") and the words members use for it
+/// ("larynx", "voice box"); the publisher's word in lower case, the members' as written
+/// ("GI"). Only the importer reads them, to name subjects as
+/// members do; the matcher never does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EverydayName {
+    pub formal: String,
+    pub everyday: Vec<String>,
 }
 
 impl Language {
@@ -257,7 +273,23 @@ impl Language {
             }],
             definition: KindId::new(0),
             audiences: Vec::new(),
+            everyday_names: Vec::new(),
         }
+    }
+
+    /// Adds the everyday words for a publisher's word (see [`EverydayName`]).
+    pub fn add_everyday_name(&mut self, formal: &str, everyday: &[&str]) {
+        self.everyday_names.push(EverydayName {
+            formal: formal.trim().to_lowercase(),
+            everyday: everyday
+                .iter()
+                .map(|word| word.trim().to_string())
+                .collect(),
+        });
+    }
+
+    pub fn everyday_names(&self) -> &[EverydayName] {
+        &self.everyday_names
     }
 
     /// Declares an audience (or returns the one already declared under that id).
@@ -396,6 +428,22 @@ impl Language {
                 .audiences
                 .iter()
                 .any(|audience| audience.cues.has_word(word, word))
+    }
+
+    /// Whether members ask with `word`: it is in a list, or starts a phrase of a list, a kind's
+    /// cues or an audience's ("treat" of "treat {subject}"). Such a word is never read as a typo
+    /// of a name's word: "treat cancer" is not "throat cancer".
+    pub fn asks_with(&self, word: &str) -> bool {
+        self.has_role(word)
+            || self.lists.iter().any(|list| list.starts_with_word(word))
+            || self
+                .kinds
+                .iter()
+                .any(|kind| kind.cues.starts_with_word(word))
+            || self
+                .audiences
+                .iter()
+                .any(|audience| audience.cues.starts_with_word(word))
     }
 
     /// Whether a name read as `words` can never name anything: nothing but function words
