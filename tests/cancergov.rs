@@ -395,6 +395,12 @@ fn bracketed_and_coordinated_titles() {
 #[test]
 fn lay_wording() {
     check(&[
+        // Parts of the body in members' words, from the language file's `everyday_names`.
+        ("what is cancer of the pancreas?", Some((PANCREATIC, INFO))),
+        ("what is mouth cancer?", Some((ORAL, INFO))),
+        ("what is cancer of the anus?", Some((ANAL, INFO))),
+        ("what is pancreas cancer?", Some((PANCREATIC, INFO))),
+        ("what is voice box cancer?", None),
         (
             "how do you treat cancer of the prostate?",
             Some((PROSTATE, TREATMENT)),
@@ -943,14 +949,12 @@ fn known_gaps_typos() {
 #[ignore = "known gap: everyday names and older names of a subject that its title does not give"]
 fn known_gaps_lay_wording() {
     check(&[
-        ("what is cancer of the pancreas?", Some((PANCREATIC, INFO))),
         (
             "cancer of the ureter treatment",
             Some((RENAL_PELVIS, TREATMENT)),
         ),
         ("renal pelvis cancer stages", Some((RENAL_PELVIS, STAGES))),
         ("what is myeloma?", Some((PLASMA_CELL, INFO))),
-        ("what is mouth cancer?", Some((ORAL, INFO))),
         ("what is kidney cancer in children?", Some((WILMS, INFO))),
         ("chronic myeloid leukaemia outlook", Some((CML, OUTLOOK))),
         (
@@ -965,8 +969,6 @@ fn known_gaps_lay_wording() {
             "what is a cancer of the bile ducts?",
             Some((BILE_DUCT, INFO)),
         ),
-        ("what is cancer of the anus?", Some((ANAL, INFO))),
-        ("what is pancreas cancer?", Some((PANCREATIC, INFO))),
         ("what is a plasma cell cancer?", Some((PLASMA_CELL, INFO))),
     ]);
 }

@@ -258,3 +258,19 @@ fn a_broken_language_file_is_refused_with_its_line() {
     .to_string();
     assert!(err.contains("kind `prices` is not declared"), "{err}");
 }
+
+#[test]
+fn an_everyday_name_needs_a_formal_word_and_everyday_ones() {
+    let language = shipped_language().replacen(
+        "formal = \"laryngeal\"\neveryday = [\"larynx\", \"voice box\"]",
+        "formal = \"laryngeal\"\neveryday = []",
+        1,
+    );
+    assert!(!language.contains("\"voice box\""), "the edit must apply");
+    let dir = fixture_with_language(&language);
+    let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("language.toml:"), "{err}");
+    assert!(err.contains("`everyday_names`"), "{err}");
+}

@@ -153,6 +153,35 @@ pub(crate) fn check_language_file(
             }
         }
     }
+    for entry in &raw.everyday_names {
+        let entry_line = line(entry.span());
+        let entry = entry.get_ref();
+        let mut empty = entry.formal.get_ref().trim().is_empty();
+        for word in &entry.everyday {
+            empty |= word.get_ref().trim().is_empty();
+            if let Err(err) = check_phrase(word.get_ref(), false) {
+                problems.push(Problem::error(
+                    &file.display,
+                    Some(line(word.span())),
+                    format!("`everyday_names`: {err}"),
+                ));
+            }
+        }
+        if empty || entry.everyday.is_empty() {
+            problems.push(Problem::error(
+                &file.display,
+                Some(entry_line),
+                "`everyday_names`: give `formal` and at least one `everyday` word, none empty",
+            ));
+            continue;
+        }
+        let everyday: Vec<&str> = entry
+            .everyday
+            .iter()
+            .map(|w| w.get_ref().as_str())
+            .collect();
+        language.add_everyday_name(entry.formal.get_ref(), &everyday);
+    }
     let mut seen_audiences: Vec<String> = Vec::new();
     for audience in &raw.audiences {
         let audience_line = line(audience.span());

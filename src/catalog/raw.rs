@@ -66,6 +66,16 @@ pub(crate) struct RawLanguage {
     pub kinds: Vec<Spanned<RawKind>>,
     #[serde(default)]
     pub audiences: Vec<Spanned<RawAudience>>,
+    #[serde(default)]
+    pub everyday_names: Vec<Spanned<RawEverydayName>>,
+}
+
+/// A publisher's word for a part of the body and the words members use for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEverydayName {
+    pub formal: Spanned<String>,
+    pub everyday: Phrases,
 }
 
 #[derive(Debug, Deserialize)]

@@ -25,6 +25,7 @@ use quick_xml::Reader;
 use serde::Serialize;
 
 use crate::catalog::{is_valid_topic_id, MAX_TOPIC_ID_LEN};
+use crate::matching::language::EverydayName;
 use crate::matching::language::{check_question, check_term};
 use crate::matching::normalize::normalized_key;
 use crate::matching::only_in_capitals;
@@ -242,7 +243,10 @@ pub fn import(src: &Path, out: &Path, support: &Support) -> Result<Summary, Impo
             .as_ref()
             .is_some_and(|language| only_in_capitals(name, language).is_some())
     };
-    let topics = build_topics(&documents, &in_capitals, &mut summary);
+    let everyday_names = language
+        .as_ref()
+        .map_or(&[][..], |language| language.everyday_names());
+    let topics = build_topics(&documents, &in_capitals, everyday_names, &mut summary);
     if topics.is_empty() {
         return Err(ImportError::Empty(src.display().to_string()));
     }
@@ -586,6 +590,8 @@ struct Words<'a> {
     lowercase: &'a HashSet<&'a str>,
     /// Whether a name is read only where a message writes it in capitals.
     in_capitals: &'a dyn Fn(&str) -> bool,
+    /// The language's everyday words for publishers' words.
+    everyday_names: &'a [EverydayName],
 }
 
 fn propose_names(
@@ -599,6 +605,7 @@ fn propose_names(
         everyday,
         lowercase,
         in_capitals,
+        everyday_names,
     } = *words;
     let mut proposals: Vec<Vec<(String, Claim)>> = Vec::with_capacity(groups.len());
     for (_, docs) in groups {
@@ -629,6 +636,14 @@ fn propose_names(
             titles
                 .iter()
                 .filter_map(|title| names::eponym(title, |word| lowercase.contains(word)))
+                .map(|name| (name, Claim::Defined)),
+        );
+        // "Laryngeal Cancer" as members say it: "voice box cancer", "cancer of the larynx".
+        short.extend(
+            titles
+                .iter()
+                .flat_map(|title| names::in_everyday_words(title, everyday_names))
+                .flat_map(|name| names::variants(&name))
                 .map(|name| (name, Claim::Defined)),
         );
         // Three-letter initials only where the corpus itself writes them: "GCT" would be germ
@@ -814,6 +829,7 @@ fn usable_phrase(text: &str, max_words: usize) -> bool {
 fn build_topics(
     documents: &[Document],
     in_capitals: &dyn Fn(&str) -> bool,
+    everyday_names: &[EverydayName],
     summary: &mut Summary,
 ) -> Vec<TopicFile> {
     // Documents about the same focus (GARD and GHR often both have one) share one subject.
@@ -900,6 +916,7 @@ fn build_topics(
             everyday: &everyday,
             lowercase: &lowercase,
             in_capitals,
+            everyday_names,
         },
     );
     let mut topics = Vec::new();

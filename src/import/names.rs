@@ -8,6 +8,8 @@
 //! proposes: the importer decides which names stay (a name two subjects could claim goes to
 //! neither), and never reads or changes answer text.
 
+use crate::matching::language::EverydayName;
+
 /// Head nouns that a coordinated title shares: "Oral Cavity and Oropharyngeal Cancer" is oral
 /// cavity cancer and oropharyngeal cancer.
 const HEADS: &[&str] = &[
@@ -99,6 +101,70 @@ pub fn variants(title: &str) -> Vec<String> {
     out.extend(swapped);
     out.retain(|name| !name.is_empty());
     out
+}
+
+/// `name` with a publisher's word for a part of the body put in members' words, by the
+/// language's table: "Laryngeal Cancer" -> "Larynx Cancer", "Voice Box Cancer", and, for a
+/// name of that word and a head noun, "Cancer of the Larynx", "Cancer of the Voice Box".
+pub fn in_everyday_words(name: &str, table: &[EverydayName]) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|word| word.to_lowercase()).collect();
+    // Where each entry's word stands; one inside a longer entry's ("oral" in "oral cavity")
+    // is left to the longer.
+    let found: Vec<(usize, usize, &EverydayName)> = table
+        .iter()
+        .filter_map(|entry| {
+            let formal: Vec<&str> = entry.formal.split_whitespace().collect();
+            if formal.is_empty() || formal.len() > words.len() {
+                return None;
+            }
+            (0..=words.len() - formal.len())
+                .find(|&at| (0..formal.len()).all(|i| lower[at + i] == formal[i]))
+                .map(|at| (at, at + formal.len(), entry))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for &(start, end, entry) in &found {
+        let inside_longer = found.iter().any(|&(other_start, other_end, _)| {
+            other_end - other_start > end - start && other_start <= start && end <= other_end
+        });
+        if inside_longer {
+            continue;
+        }
+        let before = words[..start].join(" ");
+        let after = words[end..].join(" ");
+        for everyday in &entry.everyday {
+            let everyday = title_case(everyday);
+            let renamed = tidy(&format!("{before} {everyday} {after}"));
+            // "Liver (Hepatocellular) Cancer" read as "Liver Liver Cancer" says nothing new.
+            let repeats = renamed
+                .split(' ')
+                .zip(renamed.split(' ').skip(1))
+                .any(|(a, b)| a.eq_ignore_ascii_case(b));
+            if repeats {
+                continue;
+            }
+            out.push(renamed);
+            if start == 0 && !after.is_empty() && after.split(' ').all(ends_a_name) {
+                out.push(tidy(&format!("{after} of the {everyday}")));
+            }
+        }
+    }
+    out
+}
+
+/// Each word with a capital first letter, the rest as written ("GI" stays "GI").
+fn title_case(words: &str) -> String {
+    words
+        .split_whitespace()
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect::<String>()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The parts of a title in brackets, as names of their own: "Bile Duct Cancer
@@ -459,6 +525,52 @@ mod tests {
         );
         // A word too short to carry the ending is no disease's name: "coma", "soma".
         assert!(!ends_a_name("soma"));
+    }
+
+    #[test]
+    fn body_parts_in_members_words() {
+        let table = [
+            EverydayName {
+                formal: "laryngeal".into(),
+                everyday: vec!["larynx".into(), "voice box".into()],
+            },
+            EverydayName {
+                formal: "small intestine".into(),
+                everyday: vec!["small bowel".into()],
+            },
+        ];
+        let names = in_everyday_words("Laryngeal Cancer", &table);
+        assert_eq!(
+            names,
+            [
+                "Larynx Cancer",
+                "Cancer of the Larynx",
+                "Voice Box Cancer",
+                "Cancer of the Voice Box"
+            ]
+        );
+        let names = in_everyday_words("Childhood Small Intestine Cancer", &table);
+        assert_eq!(names, ["Childhood Small Bowel Cancer"]);
+        let table = [
+            EverydayName {
+                formal: "oral".into(),
+                everyday: vec!["mouth".into()],
+            },
+            EverydayName {
+                formal: "oral cavity".into(),
+                everyday: vec!["mouth".into()],
+            },
+            EverydayName {
+                formal: "hepatocellular".into(),
+                everyday: vec!["liver".into()],
+            },
+        ];
+        assert_eq!(
+            in_everyday_words("Lip and Oral Cavity Cancer", &table),
+            ["Lip and Mouth Cancer"]
+        );
+        assert!(in_everyday_words("Liver Hepatocellular Cancer", &table).is_empty());
+        assert!(in_everyday_words("Breast Cancer", &table).is_empty());
     }
 
     #[test]
