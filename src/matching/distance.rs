@@ -133,10 +133,11 @@ pub(crate) struct Neighbourhoods {
     /// takes a slot for each.
     slots: Vec<u64>,
     count: usize,
-    /// A Bloom filter of the hashes, two bits of one word each, an eighth of the table's
-    /// size. A large vocabulary's table is far larger than the processor's caches, and
-    /// nearly every neighbour of a chat word is in no vocabulary word's neighbourhood: the
-    /// filter answers most look-ups from the cache.
+    /// A Bloom filter of the hashes, two bits of one word each, four to eight bits an entry
+    /// (a thirty-second of the table's size). A large vocabulary's table is far larger than
+    /// the processor's caches, and nearly every neighbour of a chat word is in no vocabulary
+    /// word's neighbourhood: the filter answers most look-ups from the cache. (A filter twice
+    /// as large answers wrongly less often but no longer stays in the cache.)
     filter: Vec<u64>,
 }
 
@@ -184,7 +185,7 @@ impl Neighbourhoods {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         let old = std::mem::replace(&mut self.slots, vec![0; size]);
-        self.filter = vec![0; size / 8];
+        self.filter = vec![0; size / 32];
         for entry in old.into_iter().filter(|&entry| entry != 0) {
             let mut at = start(entry, size);
             while self.slots[at] != 0 {
@@ -231,7 +232,7 @@ fn start(entry: u64, size: usize) -> usize {
     (entry >> (64 - size.trailing_zeros())) as usize
 }
 
-/// The word of a filter of `words` words (a power of two, at least 8) and the two bits of it
+/// The word of a filter of `words` words (a power of two, at least 2) and the two bits of it
 /// that stand for an entry's hash: the high bits of the hash pick the word, the low twelve
 /// the bits.
 fn filter_bits(entry: u64, words: usize) -> (usize, u64) {
@@ -298,16 +299,14 @@ fn neighbour_hashes(word: &[u8], deletions: usize, mut visit: impl FnMut(u32)) {
     }
 }
 
-/// A polynomial hash and its word's length, mixed into 32 well-spread bits (the high bits
-/// place an entry in the table).
+/// A polynomial hash and its word's length, mixed into 32 bits (the high bits place an entry
+/// in the table and the filter). One multiplication: the high half of a product depends on
+/// every bit of the polynomial hash, and this runs for every neighbour of every long word.
 fn finish(hash: u64, len: usize) -> u32 {
-    let mut x = hash ^ (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    x ^= x >> 33;
-    x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
-    x ^= x >> 33;
-    (x >> 32) as u32
+    (hash
+        .wrapping_add(len as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        >> 32) as u32
 }
 
 /// The edit distance between `a` and `b`, if it is at most `max` (see [`Pattern`]).

@@ -24,9 +24,6 @@ struct VocabWord {
     len: usize,
     first: char,
     max_edits: usize,
-    /// Whether normalisation may write this word itself ([`stock_words`]), or a typo of it:
-    /// the first look then counts it as present in every message.
-    from_stock: bool,
 }
 
 /// One spelling of one term, as vocabulary ids.
@@ -170,6 +167,10 @@ pub(crate) struct TermIndex {
     /// By vocabulary id: whether the word is the first of some term. A message none of whose
     /// words is the first of a term names no term.
     starts_term: Vec<bool>,
+    /// By vocabulary id: whether normalisation may write the word itself ([`stock_words`]),
+    /// or a typo of it. The first look counts such a word as present in every message. Kept
+    /// apart from `vocab`, so that asking about the words of many terms stays in the cache.
+    from_stock: Vec<bool>,
 }
 
 /// Vocabularies with fewer words that accept typos scan their buckets for typos: each holds a
@@ -311,8 +312,9 @@ impl TermIndex {
             len,
             first,
             max_edits,
-            from_stock: may_be_read_from_stock(word, len, first, max_edits),
         });
+        self.from_stock
+            .push(may_be_read_from_stock(word, len, first, max_edits));
         self.exact.insert(word.as_bytes(), id);
         id
     }
@@ -508,17 +510,19 @@ impl TermIndex {
             _ => plan.long,
         };
         let window = len.saturating_sub(edit_budget(len))..=len + edit_budget(len);
+        // The letters to delete from the word itself: a typo of a longer word has letters
+        // missing from the word, and those are deleted from the longer word instead.
         let Some(deletions) = window
             .clone()
-            .filter(|&other_len| near(other_len))
-            .map(|other_len| max_edits(len, other_len))
+            .filter(|&other_len| near(other_len) && max_edits(len, other_len) > 0)
+            .map(|other_len| max_edits(len, other_len) - other_len.saturating_sub(len))
             .max()
-            .filter(|&deletions| deletions > 0)
         else {
             return true;
         };
         // A neighbour costs about what reading a word of a bucket does.
         let neighbours = match deletions {
+            0 => 1,
             1 => len,
             _ => len + len * len.saturating_sub(1) / 2,
         };
@@ -703,10 +707,8 @@ impl TermIndex {
     /// complete here, none is found.
     pub(crate) fn may_complete_a_term(&self, found: &[VocabId]) -> bool {
         let present = |word: &VocabId| {
-            self.vocab
-                .get(word.get())
-                .is_some_and(|vocab| vocab.from_stock)
-                || found.binary_search(word).is_ok()
+            found.binary_search(word).is_ok()
+                || self.from_stock.get(word.get()).copied().unwrap_or(true)
         };
         found.iter().any(|start| {
             self.terms_by_first_word.get(start).is_some_and(|terms| {
