@@ -452,9 +452,6 @@ fn main() {
     let stream_ns = measure(&stream, assess(&shipped));
     let big_ns = measure(&stream, assess(&big));
     let corpus_ns = measure(&stream, assess(&corpus));
-    // Measured again after the others, so that a burst of load on the machine does not
-    // decide the ratios.
-    let stream_ns = stream_ns.min(measure(&stream, assess(&shipped)));
     let naive_ns = measure(&stream, |message| {
         black_box(naive(&shipped, &questions, black_box(message)));
     });

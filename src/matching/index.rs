@@ -4,9 +4,10 @@
 //! Almost every message names no term, so this is the hot path. A word first goes through the
 //! sieve (`sieve.rs`: its first character, length and letters against the vocabulary's), which
 //! rules out nearly every chat word without hashing; the rest cost one table look-up and, for
-//! long words, a scan of the vocabulary words of their first letter and a near length whose
-//! letters are close, compared by a bit-parallel edit distance (`distance.rs`). It never
-//! allocates per message beyond the reused buffers.
+//! long words, a look for typos: in a small vocabulary a scan of the words of their first
+//! letter and a near length whose letters are close, in a corpus-sized one the few words that
+//! share a deletion neighbour with them (`distance.rs`), either way compared by a bit-parallel
+//! edit distance. It never allocates per message beyond the reused buffers.
 
 use super::distance::{Neighbourhoods, Pattern, NEIGHBOURHOOD_WIDTH};
 use super::fnv::FnvMap;

@@ -1,12 +1,13 @@
-//! The matcher's first look at a message: could any of its words name a subject?
+//! The matcher's first look at a message: could its words name a subject?
 //!
 //! Nearly every message names none, and most of them show it at once. This module reads the
 //! words of a message as normalisation would (the same markup removal before it, the same
 //! apostrophes, the same plural stems, through the same functions) but without sentences,
 //! clauses or quotes, and asks the term index about each word and each pair of neighbouring
-//! words, as finding terms would. A term is only found where its first word is, so when none
-//! of them is the first word of a term, the message names no subject, and normalising it in
-//! full is skipped.
+//! words, as finding terms would. A term is only found where every one of its words is, so
+//! when no term has all of its words among those found (nearly always, none even has its
+//! first), the message names no subject, and normalising it in full is skipped. Words that
+//! normalisation writes itself (`normalize::stock_words`) count as found in every message.
 //!
 //! Contractions and chat spellings are read out into a few stock words
 //! (`normalize::stock_words`). When no term starts with one of those (the usual case), they
