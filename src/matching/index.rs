@@ -4,15 +4,16 @@
 //! Almost every message names no term, so this is the hot path. A word first goes through the
 //! sieve (`sieve.rs`: its first character, length and letters against the vocabulary's), which
 //! rules out nearly every chat word without hashing; the rest cost one table look-up and, for
-//! long words, a scan of the vocabulary words of their first letter and a near length whose
-//! letters are close, compared by a bit-parallel edit distance (`distance.rs`). It never
-//! allocates per message beyond the reused buffers.
+//! long words, a look for typos: in a small vocabulary a scan of the words of their first
+//! letter and a near length whose letters are close, in a corpus-sized one the few words that
+//! share a deletion neighbour with them (`distance.rs`), either way compared by a bit-parallel
+//! edit distance. It never allocates per message beyond the reused buffers.
 
-use super::distance::Pattern;
+use super::distance::{Neighbourhoods, Pattern, NEIGHBOURHOOD_WIDTH};
 use super::fnv::FnvMap;
 use super::ids::{SubjectIndex, VocabId};
 use super::language::Language;
-use super::normalize::{normalize, Normalized};
+use super::normalize::{normalize, stem, stock_words, Normalized};
 use super::sieve::{letter_mask, FirstTests, Key, LengthsByFirst, Letters};
 use crate::word_table::WordTable;
 
@@ -146,8 +147,18 @@ pub(crate) struct TermIndex {
     vocab: Vec<VocabWord>,
     exact: WordTable<VocabId>,
     /// Vocabulary ids that accept typos, by first character and length: a word is compared
-    /// only with words it could be within the typo budget of.
+    /// only with words it could be within the typo budget of. Words of other characters than
+    /// ASCII are looked up here.
     fuzzy: FuzzyBuckets,
+    /// The ASCII words of `fuzzy` by their deletion neighbourhoods: an ASCII word is compared
+    /// only with the few that share a neighbour with it.
+    neighbourhoods: Neighbourhoods,
+    /// How many words `neighbourhoods` holds. Below [`CROWDED`], scanning a bucket costs
+    /// less than looking up neighbours, and the neighbourhoods are never asked.
+    neighbourhood_words: usize,
+    /// The words of `fuzzy` with characters other than ASCII, which an ASCII word may be a
+    /// typo of too ("sjogren" of "sjögren").
+    fuzzy_beyond_ascii: FuzzyBuckets,
     lengths: LengthsByFirst,
     /// The lengths of the words in `fuzzy`, by first character.
     fuzzy_lengths: LengthsByFirst,
@@ -157,7 +168,18 @@ pub(crate) struct TermIndex {
     /// By vocabulary id: whether the word is the first of some term. A message none of whose
     /// words is the first of a term names no term.
     starts_term: Vec<bool>,
+    /// By vocabulary id: whether normalisation may write the word itself ([`stock_words`]),
+    /// or a typo of it. The first look counts such a word as present in every message. Kept
+    /// apart from `vocab`, so that asking about the words of many terms stays in the cache.
+    from_stock: Vec<bool>,
 }
+
+/// Vocabularies with fewer words that accept typos scan their buckets for typos: each holds a
+/// handful of words, fewer than a word has neighbours. (The shipped catalog's hold one or two.)
+const CROWDED: usize = 2_000;
+
+/// Most words one look-up through the neighbourhoods measures (a stack buffer).
+const MAX_CANDIDATES: usize = 32;
 
 /// Words shorter than this must be spelled exactly: too many short words are one edit apart.
 pub(crate) const MIN_FUZZY_LEN: usize = 5;
@@ -226,6 +248,12 @@ impl TermIndex {
         }
         vocab.max_edits = 0;
         self.fuzzy.get_mut(vocab.first, vocab.len).remove(id);
+        if !vocab.ascii {
+            self.fuzzy_beyond_ascii
+                .get_mut(vocab.first, vocab.len)
+                .remove(id);
+        }
+        // The word keeps its neighbours: a look-up passes over words that take no typos.
     }
 
     fn add_term(&mut self, subject: SubjectIndex, words: &[String]) {
@@ -267,6 +295,15 @@ impl TermIndex {
         if max_edits > 0 {
             self.fuzzy.get_mut(first, len).push(Fuzzy { letters, id });
             self.fuzzy_lengths.add(first, len);
+            if !word.is_ascii() {
+                self.fuzzy_beyond_ascii
+                    .get_mut(first, len)
+                    .push(Fuzzy { letters, id });
+            } else {
+                // Longer words are never within a typo of an ASCII word (see `Pattern`).
+                self.neighbourhoods.add(word, max_edits, id);
+                self.neighbourhood_words += 1;
+            }
         }
         self.lengths.add(first, len);
         self.first_tests.add(first, len, letters, max_edits > 0);
@@ -277,6 +314,8 @@ impl TermIndex {
             first,
             max_edits,
         });
+        self.from_stock
+            .push(may_be_read_from_stock(word, len, first, max_edits));
         self.exact.insert(word.as_bytes(), id);
         id
     }
@@ -364,7 +403,7 @@ impl TermIndex {
     }
 
     /// [`TermIndex::lookup`] of a word whose key is known.
-    fn lookup_keyed(&self, word: &str, key: Key, found: impl FnMut(VocabId, f32)) {
+    pub(crate) fn lookup_keyed(&self, word: &str, key: Key, found: impl FnMut(VocabId, f32)) {
         if let Some(plan) = self.plan(key) {
             self.look_up(word, key, plan, found);
         }
@@ -436,6 +475,117 @@ impl TermIndex {
                 return;
             }
         }
+        if self.neighbourhood_words >= CROWDED
+            && word.is_ascii()
+            && word.len() < NEIGHBOURHOOD_WIDTH
+            && self.look_up_near(word, key, plan, &mut found)
+        {
+            return;
+        }
+        self.scan_buckets(word, key, plan, found);
+    }
+
+    /// The typos an ASCII word may be of, through the neighbourhoods, as
+    /// [`TermIndex::scan_buckets`] finds them and in the same order: by length, then by id.
+    /// `false`, having found nothing yet, when scanning the buckets costs less (a small
+    /// vocabulary's buckets hold a word or two), or when the word shares neighbours with more
+    /// words than one look-up measures.
+    // Kept out of line: the message's first look calls `look_up` on nearly every word, and
+    // this path only matters to large vocabularies.
+    #[inline(never)]
+    fn look_up_near(
+        &self,
+        word: &str,
+        key: Key,
+        plan: Plan,
+        found: &mut impl FnMut(VocabId, f32),
+    ) -> bool {
+        let Key {
+            first,
+            len,
+            letters,
+        } = key;
+        // The lengths the plan lets through; lengths from 63 up share the plan's `long`.
+        let near = |other_len: usize| match other_len {
+            0..63 => plan.near & (1 << other_len) != 0,
+            _ => plan.long,
+        };
+        let window = len.saturating_sub(edit_budget(len))..=len + edit_budget(len);
+        // The letters to delete from the word itself: a typo of a longer word has letters
+        // missing from the word, and those are deleted from the longer word instead.
+        let Some(deletions) = window
+            .clone()
+            .filter(|&other_len| near(other_len) && max_edits(len, other_len) > 0)
+            .map(|other_len| max_edits(len, other_len) - other_len.saturating_sub(len))
+            .max()
+        else {
+            return true;
+        };
+        // A neighbour costs about what reading a word of a bucket does.
+        let neighbours = match deletions {
+            0 => 1,
+            1 => len,
+            _ => len + len * len.saturating_sub(1) / 2,
+        };
+        let in_buckets: usize = window
+            .clone()
+            .filter(|&other_len| near(other_len))
+            .filter_map(|other_len| self.fuzzy.get(first, other_len))
+            .map(|bucket| bucket.words.len())
+            .sum();
+        if in_buckets <= neighbours {
+            return false;
+        }
+        let mut candidates = [VocabId::new(0); MAX_CANDIDATES];
+        let mut count = 0;
+        let mut overflow = false;
+        let mut keep = |id: VocabId| {
+            let Some(vocab) = self.vocab.get(id.get()) else {
+                return;
+            };
+            if vocab.max_edits == 0
+                || vocab.first != first
+                || !near(vocab.len)
+                || max_edits(len, vocab.len) == 0
+                || candidates[..count].contains(&id)
+            {
+                return;
+            }
+            match candidates.get_mut(count) {
+                Some(slot) => {
+                    *slot = id;
+                    count += 1;
+                }
+                None => overflow = true,
+            }
+        };
+        self.neighbourhoods.candidates(word, deletions, &mut keep);
+        for other_len in window.filter(|&other_len| near(other_len)) {
+            let limit = 2 * max_edits(len, other_len) as u32;
+            if let Some(bucket) = self.fuzzy_beyond_ascii.get(first, other_len) {
+                bucket.near(letters, limit, |entry| keep(entry.id));
+            }
+        }
+        if overflow {
+            return false;
+        }
+        let candidates = &mut candidates[..count];
+        candidates.sort_unstable_by_key(|id| (self.vocab[id.get()].len, *id));
+        let pattern = Pattern::new(word);
+        for &mut id in candidates {
+            let vocab = &self.vocab[id.get()];
+            if let Some(distance) =
+                pattern.distance_to(&vocab.text, vocab.ascii, max_edits(len, vocab.len))
+            {
+                found(id, 1.0 - distance as f32 / vocab.len as f32);
+            }
+        }
+        true
+    }
+
+    /// The typos a word may be of, by reading the buckets of its first character and every
+    /// length the plan lets through.
+    fn scan_buckets(&self, word: &str, key: Key, plan: Plan, mut found: impl FnMut(VocabId, f32)) {
         let Key {
             first,
             len,
@@ -572,6 +722,24 @@ impl TermIndex {
         self.look_up(pair, key, plan, found);
     }
 
+    /// Whether some term may be found where the vocabulary words `found` (sorted, without
+    /// repeats) are: every word of it is among them, or is one normalisation may write itself
+    /// into any message. Finding terms needs a hit for every word of a term, so when none is
+    /// complete here, none is found.
+    pub(crate) fn may_complete_a_term(&self, found: &[VocabId]) -> bool {
+        let present = |word: &VocabId| {
+            found.binary_search(word).is_ok()
+                || self.from_stock.get(word.get()).copied().unwrap_or(true)
+        };
+        found.iter().any(|start| {
+            self.terms_by_first_word.get(start).is_some_and(|terms| {
+                terms
+                    .iter()
+                    .any(|&term| self.terms[term].words.iter().all(present))
+            })
+        })
+    }
+
     /// Whether `vocab` is the first word of some term.
     pub(crate) fn starts_term(&self, vocab: VocabId) -> bool {
         self.starts_term.get(vocab.get()).copied().unwrap_or(false)
@@ -582,13 +750,6 @@ impl TermIndex {
     pub(crate) fn finds_a_start(&self, stem: &str) -> bool {
         let mut found = false;
         self.lookup(stem, |vocab, _| found |= self.starts_term(vocab));
-        found
-    }
-
-    /// [`TermIndex::finds_a_start`] of a word whose key is known.
-    pub(crate) fn finds_a_start_keyed(&self, stem: &str, key: Key) -> bool {
-        let mut found = false;
-        self.lookup_keyed(stem, key, |vocab, _| found |= self.starts_term(vocab));
         found
     }
 
@@ -639,6 +800,26 @@ impl TermIndex {
         }
         kept
     }
+}
+
+/// Whether a vocabulary word (of `len` characters, starting with `first`, accepting
+/// `max_edits` typos) may be found when looking up the stem of a word normalisation writes
+/// itself. Decided as the word is added: a word that later stops accepting typos is only found
+/// less often.
+fn may_be_read_from_stock(word: &str, len: usize, first: char, max_edits: usize) -> bool {
+    stock_words().any(|stock| {
+        let stock = stem(stock);
+        if stock == word {
+            return true;
+        }
+        let stock_len = stock.chars().count();
+        let allowed = if max_edits == 0 {
+            0
+        } else {
+            self::max_edits(stock_len, len)
+        };
+        allowed > 0 && stock.starts_with(first) && strsim::osa_distance(&stock, word) <= allowed
+    })
 }
 
 /// Whether two neighbouring words may be read as one written together: not when either is a
@@ -738,4 +919,115 @@ fn spellings(words: &[String]) -> Vec<Vec<String>> {
         }
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What a look-up must find: the word spelled exactly, else every word of the vocabulary
+    /// that accepts typos, starts with the same character and is within the typo budget of
+    /// both, by length and then by id. A scan of the whole vocabulary, not of buckets.
+    fn scanned(index: &TermIndex, word: &str) -> Vec<(VocabId, f32)> {
+        if let Some(id) = index.exact(word) {
+            return vec![(id, 1.0)];
+        }
+        let len = word.chars().count();
+        let mut found: Vec<(usize, VocabId, f32)> = index
+            .vocab
+            .iter()
+            .enumerate()
+            .filter(|(_, vocab)| vocab.max_edits > 0 && word.starts_with(vocab.first))
+            .filter_map(|(id, vocab)| {
+                let allowed = max_edits(len, vocab.len);
+                let distance = strsim::osa_distance(word, &vocab.text);
+                (allowed > 0 && distance <= allowed).then(|| {
+                    let quality = 1.0 - distance as f32 / vocab.len as f32;
+                    (vocab.len, VocabId::new(id), quality)
+                })
+            })
+            .collect();
+        found.sort_by_key(|&(len, id, _)| (len, id));
+        found.into_iter().map(|(_, id, q)| (id, q)).collect()
+    }
+
+    fn looked_up(index: &TermIndex, word: &str) -> Vec<(VocabId, f32)> {
+        let mut found = Vec::new();
+        index.lookup(word, |id, quality| found.push((id, quality)));
+        found
+    }
+
+    /// A vocabulary crowded enough that typos are looked up through the neighbourhoods: few
+    /// letters, so that every bucket holds many words and words have many neighbours in it.
+    fn crowded_index(words: &[String]) -> TermIndex {
+        let mut index = TermIndex::default();
+        for word in words {
+            index.vocab_id(word);
+        }
+        // A word that stopped accepting typos keeps its neighbours, and is passed over.
+        let exact = index.vocab_id("abababab");
+        index.exact_only(exact);
+        // As a corpus-sized vocabulary would be, whatever the count of the generated one.
+        index.neighbourhood_words = index.neighbourhood_words.max(CROWDED);
+        index
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// The neighbourhoods find the words a scan of the whole vocabulary finds, with the
+        /// same qualities and in the same order.
+        #[test]
+        fn typos_are_found_as_a_scan_of_the_whole_vocabulary_finds_them(
+            words in prop::collection::vec("a[ab]{4,11}|b[abc]{4,9}|a[abé]{4,8}", 300..600),
+            probes in prop::collection::vec("a[ab]{3,12}|b[abc]{3,10}|a[abé]{4,9}", 60),
+        ) {
+            let index = crowded_index(&words);
+            for probe in words.iter().take(60).chain(&probes) {
+                prop_assert_eq!(looked_up(&index, probe), scanned(&index, probe), "{}", probe);
+                // And through the neighbourhoods alone, whenever they take the word.
+                let Some(key) = Key::of(probe) else { continue };
+                let Some(plan) = index.plan(key) else { continue };
+                if index.exact(probe).is_some() || !probe.is_ascii() {
+                    continue;
+                }
+                let mut near = Vec::new();
+                if index.look_up_near(probe, key, plan, &mut |id, q| near.push((id, q))) {
+                    prop_assert_eq!(near, scanned(&index, probe), "{}", probe);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_neighbourhoods_take_a_crowded_bucket() {
+        // Words of nine letters after `a`, as a corpus has hundreds for a first letter.
+        let mut state = 7u64;
+        let mut letter = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            char::from(b'a' + (state >> 60) as u8)
+        };
+        let words: Vec<String> = (0..400)
+            .map(|_| {
+                std::iter::once('a')
+                    .chain((0..9).map(|_| letter()))
+                    .collect()
+            })
+            .collect();
+        let index = crowded_index(&words);
+        let mut probe = words[17].clone();
+        probe.remove(4);
+        let key = Key::of(&probe).unwrap();
+        let plan = index.plan(key).unwrap();
+        let mut near = Vec::new();
+        let taken = index.look_up_near(&probe, key, plan, &mut |id, q| near.push((id, q)));
+        assert!(taken);
+        assert!(near
+            .iter()
+            .any(|&(id, _)| id == index.exact(&words[17]).unwrap()));
+        assert_eq!(near, scanned(&index, &probe));
+    }
 }

@@ -1,12 +1,13 @@
-//! The matcher's first look at a message: could any of its words name a subject?
+//! The matcher's first look at a message: could its words name a subject?
 //!
 //! Nearly every message names none, and most of them show it at once. This module reads the
 //! words of a message as normalisation would (the same markup removal before it, the same
 //! apostrophes, the same plural stems, through the same functions) but without sentences,
 //! clauses or quotes, and asks the term index about each word and each pair of neighbouring
-//! words, as finding terms would. A term is only found where its first word is, so when none
-//! of them is the first word of a term, the message names no subject, and normalising it in
-//! full is skipped.
+//! words, as finding terms would. A term is only found where every one of its words is, so
+//! when no term has all of its words among those found (nearly always, none even has its
+//! first), the message names no subject, and normalising it in full is skipped. Words that
+//! normalisation writes itself (`normalize::stock_words`) count as found in every message.
 //!
 //! Contractions and chat spellings are read out into a few stock words
 //! (`normalize::stock_words`). When no term starts with one of those (the usual case), they
@@ -19,6 +20,7 @@
 //! path. A character it has no cheap reading for (a letter outside ASCII, a symbol it does not
 //! know) is a "maybe". It never decides anything about topics.
 
+use super::ids::VocabId;
 use super::index::{joinable_pair, TermIndex};
 use super::language::Language;
 use super::normalize::{
@@ -49,11 +51,14 @@ pub(crate) struct Scratch {
     previous: String,
     stem: String,
     pair: String,
+    /// The vocabulary words found so far.
+    found: Vec<VocabId>,
 }
 
-/// Whether any word of `text` (as normalisation reads it), or any two neighbouring words
-/// written together, may be a word of a subject's terms. `false` is certain: finding terms in
-/// the normalised message would find none. `markup` is scratch space for removing markup.
+/// Whether the words of `text` (as normalisation reads them), and any two neighbouring words
+/// written together, may hold every word of some subject's term. `false` is certain: finding
+/// terms in the normalised message would find none. `markup` is scratch space for removing
+/// markup.
 pub(crate) fn may_name_terms(
     screen: Screen,
     index: &TermIndex,
@@ -67,12 +72,15 @@ pub(crate) fn may_name_terms(
         previous,
         stem,
         pair,
+        found,
     } = scratch;
     let text = truncated(text);
+    found.clear();
     if !screen.exact {
-        if let Some(found) = quick_look(index, language, text, word, previous, stem, pair) {
-            return found;
+        if let Some(named) = quick_look(index, language, text, word, previous, stem, pair, found) {
+            return named;
         }
+        found.clear();
     }
     let readable = readable(text, markup);
     word.clear();
@@ -86,6 +94,7 @@ pub(crate) fn may_name_terms(
         previous_as_written: false,
         stem,
         pair,
+        found,
     };
     // As `normalize::WordReader`: an apostrophe joins a word only between letters, invisible
     // characters are skipped, anything else ends the word.
@@ -127,13 +136,24 @@ pub(crate) fn may_name_terms(
             continue;
         }
         pending_apostrophe = false;
-        if look.word(word, has_apostrophe) {
-            return true;
-        }
+        look.word(word, has_apostrophe);
         word.clear();
         has_apostrophe = false;
     }
-    look.word(word, has_apostrophe)
+    look.word(word, has_apostrophe);
+    completes_a_term(index, look.found)
+}
+
+/// Whether the words found in a message may complete some term. A term is only found where
+/// its first word is, and most messages show none; a message that holds a common first word
+/// ("high", "back") seldom holds the rest of a term.
+fn completes_a_term(index: &TermIndex, found: &mut Vec<VocabId>) -> bool {
+    if !found.iter().any(|&vocab| index.starts_term(vocab)) {
+        return false;
+    }
+    found.sort_unstable();
+    found.dedup();
+    index.may_complete_a_term(found)
 }
 
 /// What [`ASCII_CLASS`] says of a byte.
@@ -165,7 +185,8 @@ static ASCII_CLASS: [u8; 256] = {
 /// between separators, each asked about as it stands before any apostrophe, read a byte at a
 /// time without copying unless it has capitals. `None` when the message needs the general
 /// reading: markup that normalisation would remove first, or an invisible character where it
-/// could join a word.
+/// could join a word. The vocabulary words found go to `found`.
+#[allow(clippy::too_many_arguments)]
 fn quick_look(
     index: &TermIndex,
     language: &Language,
@@ -174,6 +195,7 @@ fn quick_look(
     previous: &mut String,
     stem_buffer: &mut String,
     pair: &mut String,
+    found: &mut Vec<VocabId>,
 ) -> Option<bool> {
     let bytes = text.as_bytes();
     let class = |at: usize| bytes.get(at).map_or(0, |&b| ASCII_CLASS[usize::from(b)]);
@@ -261,8 +283,8 @@ fn quick_look(
             Key::of(stem)
         };
         if let Some(stem_key) = stem_key {
-            if index.may_find(stem_key) && index.finds_a_start_keyed(stem, stem_key) {
-                return Some(true);
+            if index.may_find(stem_key) {
+                index.lookup_keyed(stem, stem_key, |vocab, _| found.push(vocab));
             }
             if let Some((place, before_key)) = before {
                 if index.may_find(before_key.joined(stem_key)) {
@@ -270,12 +292,12 @@ fn quick_look(
                         Some((from, to)) => &text[from..to],
                         None => previous.as_str(),
                     };
-                    let mut joined = false;
+                    let from = found.len();
                     index.lookup_pair((word, before_key), (stem, stem_key), pair, |vocab, _| {
-                        joined |= index.starts_term(vocab);
+                        found.push(vocab)
                     });
-                    if joined && joinable_pair(language, word, token) {
-                        return Some(true);
+                    if found.len() > from && !joinable_pair(language, word, token) {
+                        found.truncate(from);
                     }
                 }
             }
@@ -284,10 +306,8 @@ fn quick_look(
             // `n't` reads the word without its `n`, not as written: it pairs with nothing.
             let reading = token.strip_suffix('n').unwrap_or(token);
             let stem = stem_of(reading, stem_buffer);
-            if Key::of(stem)
-                .is_some_and(|key| index.may_find(key) && index.finds_a_start_keyed(stem, key))
-            {
-                return Some(true);
+            if let Some(key) = Key::of(stem).filter(|&key| index.may_find(key)) {
+                index.lookup_keyed(stem, key, |vocab, _| found.push(vocab));
             }
             before = None;
         } else if upper {
@@ -297,7 +317,7 @@ fn quick_look(
             before = Some((Some((start, end)), key));
         }
     }
-    Some(false)
+    Some(completes_a_term(index, found))
 }
 
 /// Asks the index about the words of a message, one written word at a time.
@@ -311,21 +331,22 @@ struct Look<'a> {
     previous_as_written: bool,
     stem: &'a mut String,
     pair: &'a mut String,
+    /// The vocabulary words found so far.
+    found: &'a mut Vec<VocabId>,
 }
 
 impl Look<'_> {
-    /// Whether a written word (lowercase, holding an apostrophe or not) or its pairing with
-    /// the word before may be a term word. Leaves `word` for reuse.
-    fn word(&mut self, word: &mut String, has_apostrophe: bool) -> bool {
+    /// Finds the vocabulary words a written word (lowercase, holding an apostrophe or not) or
+    /// its pairing with the word before may be. Leaves `word` for reuse.
+    fn word(&mut self, word: &mut String, has_apostrophe: bool) {
         if word.is_empty() {
-            return false;
+            return;
         }
         if self.exact {
-            let mut found = false;
             split_word(word, has_apostrophe, |token, as_written| {
-                found = found || self.token(token, as_written);
+                self.token(token, as_written)
             });
-            return found;
+            return;
         }
         let base = match has_apostrophe {
             true => word.find('\'').unwrap_or(word.len()),
@@ -333,47 +354,45 @@ impl Look<'_> {
         };
         let negated = word[base..] == *"'t";
         word.truncate(base);
-        if self.token(word, true) {
-            return true;
-        }
+        self.token(word, true);
         if negated {
             let reading = word.strip_suffix('n').unwrap_or(word);
-            if self.token(reading, false) {
-                return true;
-            }
+            self.token(reading, false);
         } else {
             // The word is the one a next word may pair with: keep it without copying.
             std::mem::swap(word, self.previous);
         }
-        false
     }
 
     /// As finding terms reads one normalised word: its stem, then the word before written
     /// together with this stem when both stand as written. Remembers the word as the one
     /// before the next, except that a word [`Look::word`] keeps itself is not copied.
-    fn token(&mut self, token: &str, as_written: bool) -> bool {
+    fn token(&mut self, token: &str, as_written: bool) {
         let stem = stem_of(token, self.stem);
         let Some(stem_key) = Key::of(stem) else {
-            return false;
+            return;
         };
         // The index's first test is asked here, before anything is built or called.
-        if self.index.may_find(stem_key) && self.index.finds_a_start_keyed(stem, stem_key) {
-            return true;
+        if self.index.may_find(stem_key) {
+            let found = &mut *self.found;
+            self.index
+                .lookup_keyed(stem, stem_key, |vocab, _| found.push(vocab));
         }
         let pairs = as_written && self.previous_as_written;
         if let Some(previous_key) = self
             .previous_key
             .filter(|key| pairs && self.index.may_find(key.joined(stem_key)))
         {
-            let mut joined = false;
+            let found = &mut *self.found;
+            let from = found.len();
             self.index.lookup_pair(
                 (self.previous, previous_key),
                 (stem, stem_key),
                 self.pair,
-                |vocab, _| joined |= self.index.starts_term(vocab),
+                |vocab, _| found.push(vocab),
             );
-            if joined && joinable_pair(self.language, self.previous, token) {
-                return true;
+            if found.len() > from && !joinable_pair(self.language, self.previous, token) {
+                found.truncate(from);
             }
         }
         if self.exact {
@@ -383,6 +402,5 @@ impl Look<'_> {
         // The pair reads the word before as written, not its stem.
         self.previous_key = Key::of(token);
         self.previous_as_written = as_written;
-        false
     }
 }
