@@ -23,10 +23,18 @@ pub(crate) fn with_defined(
     mut found: Vec<TermMatch>,
     language: &Language,
 ) -> Vec<TermMatch> {
-    let named: Vec<TermMatch> = found
+    // Each name of two words or more, with its words past function words ("of", "the").
+    let named: Vec<(TermMatch, Vec<&str>)> = found
         .iter()
-        .copied()
         .filter(|m| m.end - m.start >= 2)
+        .map(|m| {
+            let words = normalized.tokens[m.start..m.end]
+                .iter()
+                .map(|token| normalized.word(token))
+                .filter(|word| !language.is_function_word(word))
+                .collect();
+            (*m, words)
+        })
         .collect();
     if named.is_empty() {
         return found;
@@ -45,13 +53,8 @@ pub(crate) fn with_defined(
         {
             continue;
         }
-        for name in &named {
-            let name_words: Vec<&str> = normalized.tokens[name.start..name.end]
-                .iter()
-                .map(|token| normalized.word(token))
-                .filter(|word| !language.is_function_word(word))
-                .collect();
-            if abbreviates(word.as_bytes(), &name_words) {
+        for (name, name_words) in &named {
+            if abbreviates(word.as_bytes(), name_words) {
                 found.push(TermMatch {
                     subject: name.subject,
                     start: position,

@@ -784,12 +784,7 @@ impl TermIndex {
                 all.push(candidate);
             }
         }
-        all.sort_by(|a, b| {
-            b.quality
-                .total_cmp(&a.quality)
-                .then((b.end - b.start).cmp(&(a.end - a.start)))
-                .then(a.start.cmp(&b.start))
-        });
+        all.sort_by(TermMatch::best_first);
         let mut kept: Vec<TermMatch> = Vec::with_capacity(all.len());
         for candidate in all {
             if !kept.iter().any(|k| {
@@ -855,6 +850,17 @@ pub(crate) struct TermMatch {
     pub start: usize,
     pub end: usize,
     pub quality: f32,
+}
+
+impl TermMatch {
+    /// The order matches are weighed in: the better match first, then the longer, then the
+    /// earlier.
+    pub(crate) fn best_first(a: &TermMatch, b: &TermMatch) -> std::cmp::Ordering {
+        b.quality
+            .total_cmp(&a.quality)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    }
 }
 
 /// Matches a term's words from message position `start`; returns the end position and quality.

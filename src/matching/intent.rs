@@ -13,7 +13,7 @@
 //! checkpoint inhibitors are"), or nothing. Quoted words are named, not said. This module only
 //! reads; [`super::Matcher`] decides what to answer.
 
-use super::ids::{KindId, SubjectIndex};
+use super::ids::{KindId, SubjectIndex, TopicIndex};
 use super::index::TermMatch;
 use super::language::{Element, Language, List, Membership, Phrases};
 use super::normalize::Normalized;
@@ -96,8 +96,8 @@ pub(crate) struct SubjectWords<'a> {
     pub other_senses: &'a Phrases,
     /// The words of its own names.
     pub name_words: &'a Phrases,
-    /// The kinds of question its reviewed answers answer.
-    pub answered: &'a [KindId],
+    /// Its reviewed answers, by the kind of question each answers.
+    pub answers: &'a [(KindId, TopicIndex)],
 }
 
 /// Reads the message's question about `subject`, whose name stands at the `found` matches of it;
@@ -113,7 +113,7 @@ pub(crate) fn read(
     let SubjectWords {
         other_senses,
         name_words,
-        answered,
+        answers,
     } = words;
     let clauses = clauses(normalized, found, subject, language);
     let direct = addressing == Addressing::Direct;
@@ -171,7 +171,7 @@ pub(crate) fn read(
                 &clause.slots,
                 from..until,
                 language,
-                answered,
+                answers,
                 &mut reading.kinds,
             );
         }
@@ -466,7 +466,7 @@ fn add_kinds(
     slots: &[Slot],
     within: std::ops::Range<usize>,
     language: &Language,
-    answered: &[KindId],
+    answers: &[(KindId, TopicIndex)],
     kinds: &mut Vec<KindId>,
 ) {
     let neutral = language.list(List::Neutral);
@@ -497,7 +497,7 @@ fn add_kinds(
                 && matches!(slots[position], Slot::Subject)
                 && slots[position + 1].is_in(List::GenericHeads);
             if name_and_head {
-                here.retain(|kind| answered.contains(kind));
+                here.retain(|kind| answers.iter().any(|(answered, _)| answered == kind));
                 if here.is_empty() {
                     longest = 0;
                 }

@@ -150,12 +150,12 @@ impl Phrases {
         self.len == 0
     }
 
-    /// Whether a one-word phrase is this word (as written or singular).
     /// Whether some phrase starts with `word`.
     pub fn starts_with_word(&self, word: &str) -> bool {
         self.by_first.contains_key(word)
     }
 
+    /// Whether a one-word phrase is this word (as written or singular).
     pub fn has_word(&self, word: &str, stem: &str) -> bool {
         let single = |key: &str| {
             self.by_first
@@ -430,12 +430,12 @@ impl Language {
                 .any(|audience| audience.cues.has_word(word, word))
     }
 
-    /// Whether members ask with `word`: it is in a list, or starts a phrase of a list, a kind's
-    /// cues or an audience's ("treat" of "treat {subject}"). Such a word is never read as a typo
-    /// of a name's word: "treat cancer" is not "throat cancer".
+    /// Whether members ask with `word`: it is, or starts, a phrase of a list, of a kind's cues
+    /// or of an audience's ("treat" of "treat {subject}"); every word with a role
+    /// ([`Language::has_role`]) is one. Such a word is never read as a typo of a name's word:
+    /// "treat cancer" is not "breast cancer".
     pub fn asks_with(&self, word: &str) -> bool {
-        self.has_role(word)
-            || self.lists.iter().any(|list| list.starts_with_word(word))
+        self.lists.iter().any(|list| list.starts_with_word(word))
             || self
                 .kinds
                 .iter()

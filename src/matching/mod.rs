@@ -185,8 +185,6 @@ struct SubjectEntry {
     /// The words of the subject's own names: "the CAR part of CAR-T" asks about the name.
     name_words: Phrases,
     answers: Vec<(KindId, TopicIndex)>,
-    /// The kinds of `answers`.
-    answered_kinds: Vec<KindId>,
     audience: Option<AudienceId>,
     /// Words that, next to its name, make the name another subject's (sorted).
     qualifiers: Vec<VocabId>,
@@ -256,7 +254,6 @@ impl Matcher {
                         Phrases::lenient(words.iter().map(String::as_str))
                     },
                     answers: Vec::new(),
-                    answered_kinds: Vec::new(),
                     audience: spec.audience,
                     qualifiers: Vec::new(),
                 }
@@ -274,9 +271,6 @@ impl Matcher {
             .map(|(index, spec)| {
                 if let Some(subject) = entries.get_mut(spec.subject.get()) {
                     subject.answers.push((spec.kind, TopicIndex::new(index)));
-                    if !subject.answered_kinds.contains(&spec.kind) {
-                        subject.answered_kinds.push(spec.kind);
-                    }
                 }
                 AnswerEntry {
                     kind: spec.kind,
@@ -323,16 +317,19 @@ impl Matcher {
     /// Whether the message may name a subject, judged from its words alone. When not,
     /// [`Matcher::assess`] finds no topic; it may say yes needlessly.
     pub fn may_name_a_subject(&self, text: &str) -> bool {
-        self.with_scratch(|scratch| {
-            screen::may_name_terms(
-                self.screen,
-                &self.terms,
-                &self.language,
-                text,
-                &mut scratch.markup,
-                &mut scratch.screen,
-            ) || self.capital_names.may_be_in(text)
-        })
+        self.with_scratch(|scratch| self.first_look(text, &mut scratch.markup, &mut scratch.screen))
+    }
+
+    /// The first look of [`Matcher::may_name_a_subject`], with the buffers it reads into.
+    fn first_look(&self, text: &str, markup: &mut String, screen: &mut screen::Scratch) -> bool {
+        screen::may_name_terms(
+            self.screen,
+            &self.terms,
+            &self.language,
+            text,
+            markup,
+            screen,
+        ) || self.capital_names.may_be_in(text)
     }
 
     fn with_scratch<T>(&self, run: impl FnOnce(&mut Scratch) -> T) -> T {
@@ -357,17 +354,7 @@ impl Matcher {
             hits,
         } = scratch;
         // Nearly every message names no subject, and most show it without normalising.
-        if screened
-            && !screen::may_name_terms(
-                self.screen,
-                &self.terms,
-                &self.language,
-                text,
-                markup,
-                screen,
-            )
-            && !self.capital_names.may_be_in(text)
-        {
+        if screened && !self.first_look(text, markup, screen) {
             return Assessment::nothing();
         }
         let cleaned = normalize::readable(text, markup);
@@ -395,12 +382,7 @@ impl Matcher {
         }
         let mut found = abbreviation::with_defined(normalized, found, &self.language);
         // Names found apart from the term index join its matches in the same order.
-        found.sort_by(|a, b| {
-            b.quality
-                .total_cmp(&a.quality)
-                .then((b.end - b.start).cmp(&(a.end - a.start)))
-                .then(a.start.cmp(&b.start))
-        });
+        found.sort_by(TermMatch::best_first);
         let chosen = self.for_audience(normalized, self.resolve(found));
         let chosen = self.unqualified(normalized, chosen);
         if chosen.is_empty() {
@@ -436,7 +418,7 @@ impl Matcher {
                     intent::SubjectWords {
                         other_senses: &self.subjects[m.subject.get()].other_senses,
                         name_words: &self.subjects[m.subject.get()].name_words,
-                        answered: &self.subjects[m.subject.get()].answered_kinds,
+                        answers: &self.subjects[m.subject.get()].answers,
                     },
                     &self.language,
                     addressing,
