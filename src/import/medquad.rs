@@ -575,11 +575,6 @@ enum Claim {
     Title,
 }
 
-/// The names each group of documents (one subject) may use, best first. Every focus names its
-/// own subject. Any other name goes to the one subject with the strongest claim to it; when
-/// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
-/// titles), unless each is about its own audience (adult and childhood leukemia share
-/// "Acute Myeloid Leukemia").
 /// What the corpus and the language say of the words a name may be made of.
 struct Words<'a> {
     /// Words the texts write in capitals.
@@ -594,6 +589,11 @@ struct Words<'a> {
     everyday_names: &'a [EverydayName],
 }
 
+/// The names each group of documents (one subject) may use, best first. Every focus names its
+/// own subject. Any other name goes to the one subject with the strongest claim to it; when
+/// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
+/// titles), unless each is about its own audience (adult and childhood leukemia share
+/// "Acute Myeloid Leukemia").
 fn propose_names(
     groups: &[(String, Vec<&Document>)],
     group_of: &HashMap<String, usize>,
