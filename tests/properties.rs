@@ -910,7 +910,7 @@ fn chat_about(terms: &[Vec<String>]) -> impl Strategy<Value = String> {
         .iter()
         .flatten()
         .flat_map(|term| term.split(' ').map(str::to_string).collect::<Vec<_>>())
-        .chain(["what", "is", "not", "can't", "you"].map(str::to_string))
+        .chain(["what", "is", "not", "can't", "you", "all", "gist"].map(str::to_string))
         .collect();
     let separator = select(
         &[
@@ -975,6 +975,14 @@ fn the_matchers_first_look_never_hides_a_subject_of_any_catalog() {
                         ),
                     ));
                 }
+                // Initialisms read only in capitals take their own first look.
+                files.push((
+                    "topics/capitals.toml".to_string(),
+                    "id = \"capitals\"\ntitle = \"C\"\nlabel = \"C\"\nreviewer = \"test\"\n\
+                     body = \"Body.\"\n[matching]\nterms = [\"ALL\", \"GIST\"]\n\
+                     questions = [\"what is acute lymphoblastic leukemia\"]\n"
+                        .to_string(),
+                ));
                 let borrowed: Vec<(&str, &str)> = files
                     .iter()
                     .map(|(path, text)| (path.as_str(), text.as_str()))
