@@ -1,7 +1,7 @@
 //! Members' wording against a CancerGov-style collection imported by `immunobot import medquad`.
 //!
 //! The collection in `tests/fixtures/cancergov/` is test data written for these tests in
-//! MedQuAD's XML format (36 subjects on 39 pages); its answers are placeholder text, not MedQuAD's
+//! MedQuAD's XML format (40 subjects on 43 pages); its answers are placeholder text, not MedQuAD's
 //! and not medical information. Each table is one theme of how members ask: lay names,
 //! abbreviations, typos, chat spellings, questions inside a story, adult or childhood told by
 //! context, and the messages that must get no answer. A row is `(message, expected answer)`,
@@ -57,6 +57,12 @@ const NEUROBLASTOMA: &str = "0000033_1";
 const CHILD_BRAIN: &str = "0000034_1";
 const ADULT_CNS: &str = "0000035_1";
 const ANAL: &str = "0000036_1";
+const ADULT_LIVER: &str = "0000037_1";
+const CHILD_LIVER: &str = "0000038_1";
+/// Ovarian cancer titled two ways: the treatment page names the epithelial kind, the
+/// prevention page the disease.
+const OVARIAN_EPITHELIAL: &str = "0000039_1";
+const OVARIAN: &str = "0000039_2";
 
 // Question types, numbered the same way in every page of the collection.
 const INFO: u8 = 1;
@@ -171,16 +177,16 @@ fn the_collection_imports_whole() {
     let summary = import_fixture(&out);
     assert!(summary.skipped.is_empty(), "{summary}");
     assert!(summary.collisions.is_empty(), "{summary}");
-    assert_eq!(summary.documents, 39, "{summary}");
-    assert_eq!(summary.subjects, 36, "{summary}");
-    assert_eq!(summary.answers, 288, "{summary}");
+    assert_eq!(summary.documents, 43, "{summary}");
+    assert_eq!(summary.subjects, 40, "{summary}");
+    assert_eq!(summary.answers, 314, "{summary}");
     // The second pages of CML (2), liver cancer (3) and breast cancer (4) repeat questions.
     assert_eq!(summary.equivalent_answers, 9, "{summary}");
     assert_eq!(summary.duplicate_questions, 0, "{summary}");
-    assert_eq!(summary.kinds.get("stages"), Some(&27), "{summary}");
+    assert_eq!(summary.kinds.get("stages"), Some(&30), "{summary}");
     assert_eq!(summary.kinds.get("causes"), Some(&2), "{summary}");
     let catalog = load(&out);
-    assert_eq!(catalog.topics().len(), 288);
+    assert_eq!(catalog.topics().len(), 314);
     assert!(check_examples(&catalog).is_empty());
     for topic in catalog.topics() {
         assert_eq!(topic.reviewer, "National Cancer Institute");
@@ -239,8 +245,8 @@ fn every_known_question_routes_to_its_own_answer() {
     let (problems, rate) = check_routing(catalog);
     let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(problems.is_empty(), "{}", shown.join("\n"));
-    assert_eq!(rate.questions, 288);
-    assert_eq!(rate.own + rate.equivalent, 288);
+    assert_eq!(rate.questions, 314);
+    assert_eq!(rate.own + rate.equivalent, 314);
     assert_eq!(rate.equivalent, 9, "the second pages' repeated questions");
 }
 
@@ -695,6 +701,92 @@ fn adult_or_childhood_by_context() {
     ]);
 }
 
+/// A general subject that shares its name with an adult and a childhood one ("liver cancer")
+/// answers when the message names no audience; the named audience's subject answers otherwise.
+#[test]
+fn a_general_subject_beside_adult_and_childhood_ones() {
+    check(&[
+        ("what is liver cancer?", Some((LIVER, INFO))),
+        (
+            "how do you prevent liver cancer?",
+            Some((LIVER_PREVENTION, PREVENTION)),
+        ),
+        (
+            "stages of liver cancer in adults",
+            Some((ADULT_LIVER, STAGES)),
+        ),
+        (
+            "signs of liver cancer in a toddler",
+            Some((CHILD_LIVER, SYMPTOMS)),
+        ),
+        (
+            "what is liver cancer in children? they said hepatoblastoma",
+            Some((CHILD_LIVER, INFO)),
+        ),
+        (
+            "how is liver cancer diagnosed in adults? dad's 63",
+            Some((ADULT_LIVER, DIAGNOSIS)),
+        ),
+        (
+            "my 4 year old has liver cancer, how is it treated?",
+            Some((CHILD_LIVER, TREATMENT)),
+        ),
+        (
+            "what are the stages of liver cancer?",
+            Some((LIVER, STAGES)),
+        ),
+        // A childhood page has no research answer, and the adult one is not about children.
+        ("research on liver cancer in kids?", None),
+        (
+            "symptoms of brain tumors in adults?",
+            Some((ADULT_CNS, SYMPTOMS)),
+        ),
+        (
+            "what causes brain tumours in adults? my dad keeps asking",
+            Some((ADULT_CNS, CAUSES)),
+        ),
+        (
+            "what causes childhood brain tumours?",
+            Some((CHILD_BRAIN, CAUSES)),
+        ),
+    ]);
+}
+
+/// A disease one page titles more exactly than another ("ovarian epithelial ... cancer" and
+/// "ovarian ... cancer"): the member's word for the exact one reaches it, and a kind only the
+/// exact page answers is answered from it.
+#[test]
+fn the_same_disease_titled_more_exactly() {
+    check(&[
+        ("what is ovarian cancer?", Some((OVARIAN, INFO))),
+        ("how to prevent ovarian cancer", Some((OVARIAN, PREVENTION))),
+        (
+            "what is epithelial ovarian cancer",
+            Some((OVARIAN_EPITHELIAL, INFO)),
+        ),
+        (
+            "what research is being done on epithelial ovarian cancer",
+            Some((OVARIAN_EPITHELIAL, RESEARCH)),
+        ),
+        (
+            "symptoms of ovarian cancer? been bloated nonstop lately",
+            Some((OVARIAN_EPITHELIAL, SYMPTOMS)),
+        ),
+        (
+            "can someone explain the stages of ovarian cancer",
+            Some((OVARIAN_EPITHELIAL, STAGES)),
+        ),
+        (
+            "is ovarian cancer inherited? my mom and aunt both had it",
+            Some((OVARIAN_EPITHELIAL, INHERITANCE)),
+        ),
+        (
+            "ovarian cancer prognosis",
+            Some((OVARIAN_EPITHELIAL, OUTLOOK)),
+        ),
+    ]);
+}
+
 /// A subject the collection has, asked a kind of question its pages do not answer.
 #[test]
 fn kinds_without_an_answer_stay_silent() {
@@ -996,7 +1088,6 @@ fn known_gaps_kinds_after_a_story() {
 #[ignore = "known gap: a qualifier the collection's name lacks still gets the broader answer"]
 fn known_gaps_more_specific_subjects() {
     check(&[
-        ("what is atypical CML?", None),
         ("what is male breast cancer?", None),
         ("what is uveal melanoma?", None),
         ("what is ocular melanoma?", None),

@@ -694,6 +694,45 @@ fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides()
 }
 
 #[test]
+fn a_subject_about_everyone_shares_a_name_with_one_about_an_audience() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy\"",
+        );
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("a general subject may share: {err}"));
+    let route = |message: &str| {
+        catalog
+            .matcher()
+            .assess(message, immunobot::matching::Addressing::Passive)
+            .answer()
+            .map(|index| catalog.topic(index).id.clone())
+    };
+    // Nobody named: the subject about everyone answers.
+    assert_eq!(
+        route("what is CAR T cell therapy?").as_deref(),
+        Some("car-t")
+    );
+    assert_eq!(
+        route("what is CAR T cell therapy for kids?").as_deref(),
+        Some("cancer-vaccines")
+    );
+    assert_eq!(
+        route("my 7 year old starts CAR T cell therapy, what is it?").as_deref(),
+        Some("cancer-vaccines")
+    );
+}
+
+#[test]
 fn a_shared_name_needs_different_audiences_and_a_declared_audience() {
     let problems = problems(|dir| {
         for topic in ["car-t", "cancer-vaccines"] {

@@ -274,3 +274,124 @@ fn an_everyday_name_needs_a_formal_word_and_everyday_ones() {
     assert!(err.contains("language.toml:"), "{err}");
     assert!(err.contains("`everyday_names`"), "{err}");
 }
+
+/// Writes a catalog of subjects, each `(id, title, terms, kinds)`: its own topic answers what
+/// it is, and one topic `<id>-<kind>` per other kind.
+fn catalog_of(subjects: &[(&str, &str, &[&str], &[&str])]) -> (tempfile::TempDir, Catalog) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("topics")).unwrap();
+    std::fs::copy(
+        fixture_dir().join("catalog.toml"),
+        dir.path().join("catalog.toml"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(LANGUAGE_FILE), shipped_language()).unwrap();
+    for (id, title, terms, kinds) in subjects {
+        let terms: Vec<String> = terms.iter().map(|term| format!("{term:?}")).collect();
+        std::fs::write(
+            dir.path().join(format!("topics/{id}.toml")),
+            format!(
+                "id = \"{id}\"\ntitle = \"What is {title}? (test fixture)\"\nlabel = \"{title}\"\n\
+                 reviewer = \"Test fixture (not reviewed)\"\nkind = \"definition\"\n\
+                 body = \"PLACEHOLDER (test data): {title}.\"\n[matching]\nterms = [{}]\n\
+                 questions = [\"what is {title}\"]\n",
+                terms.join(", ")
+            ),
+        )
+        .unwrap();
+        for kind in *kinds {
+            std::fs::write(
+                dir.path().join(format!("topics/{id}-{kind}.toml")),
+                format!(
+                    "id = \"{id}-{kind}\"\ntitle = \"{title}: {kind} (test fixture)\"\n\
+                     label = \"{title}: {kind}\"\nreviewer = \"Test fixture (not reviewed)\"\n\
+                     subject = \"{id}\"\nkind = \"{kind}\"\n\
+                     body = \"PLACEHOLDER (test data): {title}, {kind}.\"\n\
+                     [matching]\nquestions = [\"{kind} of {title}\"]\n",
+                ),
+            )
+            .unwrap();
+        }
+    }
+    let catalog = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
+        .unwrap_or_else(|err| panic!("{err}"));
+    (dir, catalog)
+}
+
+/// A subject without an answer of the kind asked borrows it only from a subject whose own title
+/// is its title and one word more: the same disease, titled more exactly. A name one word longer
+/// may be another organ ("small bowel cancer"), and "non-" makes the rest of a disease, not a
+/// kind of it.
+#[test]
+fn a_missing_kind_comes_only_from_the_same_disease_titled_more_exactly() {
+    let (_dir, catalog) = catalog_of(&[
+        (
+            "ovarian",
+            "Ovarian Cancer",
+            &["Ovarian Cancer"],
+            &["prevention"],
+        ),
+        (
+            "ovarian-epithelial",
+            "Ovarian Epithelial Cancer",
+            &["Ovarian Epithelial Cancer"],
+            &["symptoms", "treatment"],
+        ),
+        (
+            "bowel",
+            "Colorectal Cancer",
+            &["Colorectal Cancer", "Bowel Cancer"],
+            &[],
+        ),
+        (
+            "small-bowel",
+            "Small Bowel Cancer",
+            &["Small Bowel Cancer"],
+            &["diagnosis"],
+        ),
+        (
+            "sclc",
+            "Small Cell Lung Cancer",
+            &["Small Cell Lung Cancer"],
+            &[],
+        ),
+        (
+            "nsclc",
+            "Non-Small Cell Lung Cancer",
+            &["Non-Small Cell Lung Cancer"],
+            &["stages"],
+        ),
+    ]);
+    check_table(
+        &catalog,
+        &[
+            ("what is ovarian cancer?", Some("ovarian")),
+            (
+                "how can I prevent ovarian cancer?",
+                Some("ovarian-prevention"),
+            ),
+            (
+                "symptoms of ovarian cancer?",
+                Some("ovarian-epithelial-symptoms"),
+            ),
+            (
+                "how is ovarian cancer treated?",
+                Some("ovarian-epithelial-treatment"),
+            ),
+            (
+                "what is epithelial ovarian cancer?",
+                Some("ovarian-epithelial"),
+            ),
+            ("how is bowel cancer diagnosed?", SILENT),
+            (
+                "how is small bowel cancer diagnosed?",
+                Some("small-bowel-diagnosis"),
+            ),
+            ("what are the stages of small cell lung cancer?", SILENT),
+            (
+                "stages of non small cell lung cancer?",
+                Some("nsclc-stages"),
+            ),
+        ],
+    );
+}

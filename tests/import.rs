@@ -782,8 +782,11 @@ fn more_specific_names_and_other_audiences_stay_silent() {
     let catalog = load(&out);
     let table: &[(&str, Option<&str>)] = &[
         ("what is ovarian cancer?", Some("medquad-0000300-1-1")),
-        // "epithelial" makes it the other subject's name, in an order the index lacks.
-        ("what is epithelial ovarian cancer?", None),
+        // "epithelial" makes it the other subject's name, in another order.
+        (
+            "what is epithelial ovarian cancer?",
+            Some("medquad-0000301-1-1"),
+        ),
         (
             "what is ovarian epithelial cancer?",
             Some("medquad-0000301-1-1"),
@@ -851,8 +854,13 @@ fn abbreviations_eponyms_and_possessives() {
         ("how is CML diagnosed?", Some("medquad-0000400-1-2")),
         // Someone's own diagnosis is no question about diagnosis.
         ("should I tell my boss about my CML diagnosis?", None),
-        // "atypical" makes it the other subject, which has no such short name.
-        ("what is atypical CML?", None),
+        // "atypical" makes it the other subject, by the abbreviation of the name it narrows.
+        ("what is atypical CML?", Some("medquad-0000401-1-1")),
+        // Who it is about is no qualifier.
+        (
+            "how is CML diagnosed in adults?",
+            Some("medquad-0000400-1-2"),
+        ),
         ("what is ewing's sarcoma?", Some("medquad-0000403-1-1")),
         (
             "how is ewing sarcoma diagnosed",

@@ -942,14 +942,11 @@ fn check_shared_phrases(
             // Two answers of the same kind about the same subject may share a question (two
             // publishers answering "What is X?"): they are equivalent, and the first answers.
             // Subjects about different audiences may share a name: the message's audience
-            // tells them apart.
+            // tells them apart, and a subject about everyone answers when it names none.
             let conflict = claimants.iter().find(|other| {
                 let equivalent_question =
                     kind == "question" && equivalent(&other.topic, &located.topic);
-                let other_audience = matches!(
-                    (&other.topic.audience, &located.topic.audience),
-                    (Some(a), Some(b)) if a != b
-                );
+                let other_audience = other.topic.audience != located.topic.audience;
                 other.topic.id != located.topic.id && !equivalent_question && !other_audience
             });
             match conflict {

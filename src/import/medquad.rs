@@ -592,8 +592,8 @@ struct Words<'a> {
 /// The names each group of documents (one subject) may use, best first. Every focus names its
 /// own subject. Any other name goes to the one subject with the strongest claim to it; when
 /// several claim it equally it names none of them ("Oral Cavity Cancer" derived from two
-/// titles), unless each is about its own audience (adult and childhood leukemia share
-/// "Acute Myeloid Leukemia").
+/// titles). Subjects about different audiences are weighed apart: adult and childhood leukemia
+/// share "Acute Myeloid Leukemia", and a general subject may share a name with them too.
 fn propose_names(
     groups: &[(String, Vec<&Document>)],
     group_of: &HashMap<String, usize>,
@@ -731,22 +731,33 @@ fn propose_names(
         let Some(claimants) = claims.get(key) else {
             return false;
         };
-        let strongest = claimants.iter().map(|(_, claim)| *claim).max();
-        let top: Vec<usize> = claimants
-            .iter()
-            .filter(|(_, claim)| Some(*claim) == strongest)
-            .map(|(g, _)| *g)
-            .collect();
-        if !top.contains(&group) {
+        // Claims are weighed among subjects about the same audience: the general subject,
+        // the adult one and the childhood one may each keep "liver cancer", and the matcher
+        // picks by the audience a message names. A general subject answers whenever no
+        // audience is named, so it keeps a name only with a claim as strong as any.
+        let audience = audiences[group];
+        let strongest_of = |about: Option<Option<&str>>| {
+            claimants
+                .iter()
+                .filter(|(g, _)| about.is_none_or(|about| audiences[*g] == about))
+                .map(|(_, claim)| *claim)
+                .max()
+        };
+        let strongest = strongest_of(Some(audience));
+        let shared = claimants.iter().any(|(g, _)| audiences[*g] != audience);
+        // Initials are too weak a claim to share ("EGCT" for extragonadal and extracranial
+        // germ cell tumors): a general subject leaves them to the audience's.
+        if audience.is_none()
+            && (strongest < strongest_of(None) || (shared && strongest == Some(Claim::Initials)))
+        {
             return false;
         }
-        let said: Vec<Option<&str>> = top.iter().map(|&g| audiences[g]).collect();
-        top.len() == 1
-            || (said.iter().all(Option::is_some)
-                && said
-                    .iter()
-                    .enumerate()
-                    .all(|(i, audience)| !said[..i].contains(audience)))
+        let top: Vec<usize> = claimants
+            .iter()
+            .filter(|(g, claim)| audiences[*g] == audience && Some(*claim) == strongest)
+            .map(|(g, _)| *g)
+            .collect();
+        top == [group]
     };
     proposals
         .into_iter()

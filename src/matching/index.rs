@@ -337,10 +337,22 @@ impl TermIndex {
     /// "epithelial" for ovarian cancer (ovarian epithelial cancer), "atypical" for chronic
     /// myelogenous leukemia. Next to the name in a message, such a word means the member asks
     /// about the other, more specific thing. Words with a role in `language` ("causes", "of")
-    /// and words of one or two letters never qualify.
-    pub(crate) fn qualifiers(&self, subjects: usize, language: &Language) -> Vec<Vec<VocabId>> {
+    /// and words of one or two letters never qualify. Where the word alone makes the other
+    /// name, the other subject is [`Qualifiers::narrower`] by that word.
+    pub(crate) fn qualifiers(&self, subjects: usize, language: &Language) -> Qualifiers {
         let mut qualifiers: Vec<Vec<VocabId>> = vec![Vec::new(); subjects];
-        for longer in &self.terms {
+        let mut narrower: Vec<Vec<(VocabId, SubjectIndex)>> = vec![Vec::new(); subjects];
+        let mut narrower_titles: Vec<Vec<SubjectIndex>> = vec![Vec::new(); subjects];
+        // A subject's first term is its own title.
+        let mut title_of: Vec<Option<usize>> = vec![None; subjects];
+        for (id, term) in self.terms.iter().enumerate() {
+            if let Some(slot @ None) = title_of.get_mut(term.subject.get()) {
+                *slot = Some(id);
+            }
+        }
+        let is_title =
+            |id: usize, subject: SubjectIndex| title_of.get(subject.get()) == Some(&Some(id));
+        for (longer_id, longer) in self.terms.iter().enumerate() {
             for (at, first) in longer.words.iter().enumerate() {
                 let Some(candidates) = self.terms_by_first_word.get(first) else {
                     continue;
@@ -358,6 +370,28 @@ impl TermIndex {
                     let Some(own) = qualifiers.get_mut(shorter.subject.get()) else {
                         continue;
                     };
+                    let mut extra = (0..longer.words.len())
+                        .filter(|&offset| offset < at || !used.contains(&(offset - at)));
+                    if let (Some(only), None) = (extra.next(), extra.next()) {
+                        let word = longer.words[only];
+                        let text = &self.vocab[word.get()].text;
+                        let entry = (word, longer.subject);
+                        let list = &mut narrower[shorter.subject.get()];
+                        if text.chars().count() >= 3
+                            && !language.has_role(text)
+                            && !list.contains(&entry)
+                        {
+                            list.push(entry);
+                            // "Non-small cell lung cancer" is the rest of lung cancer, not a
+                            // kind of small cell lung cancer.
+                            if is_title(id, shorter.subject)
+                                && is_title(longer_id, longer.subject)
+                                && !NEGATIONS.contains(&text.as_str())
+                            {
+                                narrower_titles[shorter.subject.get()].push(longer.subject);
+                            }
+                        }
+                    }
                     // The words between the shorter name's words and right next to them:
                     // "breast cancer related lymphedema" qualifies breast cancer by "related",
                     // not by "lymphedema".
@@ -387,7 +421,21 @@ impl TermIndex {
         for own in &mut qualifiers {
             own.sort_unstable();
         }
-        qualifiers
+        for (subject, list) in narrower.iter_mut().enumerate() {
+            // A subject's own words never narrow it either, nor a name it shares.
+            list.retain(|&(word, other)| {
+                other.get() != subject && qualifiers[subject].binary_search(&word).is_ok()
+            });
+        }
+        for (subject, list) in narrower_titles.iter_mut().enumerate() {
+            list.retain(|other| narrower[subject].iter().any(|&(_, kept)| kept == *other));
+            list.dedup();
+        }
+        Qualifiers {
+            words: qualifiers,
+            narrower,
+            narrower_titles,
+        }
     }
 
     /// The vocabulary word spelled exactly `word`, if any.
@@ -842,6 +890,25 @@ fn ordered_within(short: &[VocabId], long: &[VocabId]) -> Option<Vec<usize>> {
     }
     Some(used)
 }
+
+/// What makes one subject's names another's: see [`TermIndex::qualifiers`].
+#[derive(Debug, Default)]
+pub(crate) struct Qualifiers {
+    /// For each subject, the qualifying words (sorted).
+    pub words: Vec<Vec<VocabId>>,
+    /// For each subject, the subjects one qualifying word makes of its name: ovarian cancer
+    /// and "epithelial" make ovarian epithelial cancer.
+    pub narrower: Vec<Vec<(VocabId, SubjectIndex)>>,
+    /// For each subject, those of `narrower` whose own title is the subject's own title and
+    /// one word more: the same disease, titled more exactly ("Ovarian Epithelial, Fallopian
+    /// Tube, and Primary Peritoneal Cancer" for "Ovarian, Fallopian Tube, and Primary
+    /// Peritoneal Cancer"), where a name alone one word longer may be another organ ("small
+    /// bowel cancer" is not bowel cancer).
+    pub narrower_titles: Vec<Vec<SubjectIndex>>,
+}
+
+/// Words that make a name the complement of another, not a kind of it.
+const NEGATIONS: &[&str] = &["non", "not", "no"];
 
 /// Where a subject's term was found: words `start..end`, matched with `quality` (0..1].
 #[derive(Debug, Clone, Copy, PartialEq)]

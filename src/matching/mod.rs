@@ -188,6 +188,10 @@ struct SubjectEntry {
     audience: Option<AudienceId>,
     /// Words that, next to its name, make the name another subject's (sorted).
     qualifiers: Vec<VocabId>,
+    /// Subjects one of those words makes of its name, with the word.
+    narrower: Vec<(VocabId, SubjectIndex)>,
+    /// The subjects about the same disease under a title one word more exact.
+    narrower_titles: Vec<SubjectIndex>,
 }
 
 #[derive(Debug)]
@@ -256,14 +260,25 @@ impl Matcher {
                     answers: Vec::new(),
                     audience: spec.audience,
                     qualifiers: Vec::new(),
+                    narrower: Vec::new(),
+                    narrower_titles: Vec::new(),
                 }
             })
             .collect();
-        for (entry, qualifiers) in entries
+        let index::Qualifiers {
+            words,
+            narrower,
+            narrower_titles,
+        } = terms.qualifiers(subjects.len(), &language);
+        for (((entry, qualifiers), narrower), titles) in entries
             .iter_mut()
-            .zip(terms.qualifiers(subjects.len(), &language))
+            .zip(words)
+            .zip(narrower)
+            .zip(narrower_titles)
         {
             entry.qualifiers = qualifiers;
+            entry.narrower = narrower;
+            entry.narrower_titles = titles;
         }
         let answers = answers
             .iter()
@@ -383,7 +398,9 @@ impl Matcher {
         let mut found = abbreviation::with_defined(normalized, found, &self.language);
         // Names found apart from the term index join its matches in the same order.
         found.sort_by(TermMatch::best_first);
-        let chosen = self.for_audience(normalized, self.resolve(found));
+        // Audience first: a name inside a longer one of the other audience's subject ("brain"
+        // in "brain tumours" of adults) is still the name of the audience asked about.
+        let chosen = self.resolve(self.for_audience(normalized, found));
         let chosen = self.unqualified(normalized, chosen);
         if chosen.is_empty() {
             return Assessment::nothing();
@@ -474,9 +491,13 @@ impl Matcher {
                     }
                 }
             }
-            match covered.as_slice() {
-                [only] if asked.len() == 1 => (Some(*only), asked_factor, Reason::Request),
-                [first, _, ..] => (Some(*first), factor::UNCLEAR, Reason::Ambiguous),
+            match (covered.as_slice(), asked.as_slice()) {
+                ([only], [_]) => (Some(*only), asked_factor, Reason::Request),
+                ([first, _, ..], _) => (Some(*first), factor::UNCLEAR, Reason::Ambiguous),
+                ([], &[kind]) => match self.narrower_answer(subject, kind) {
+                    Some(answer) => (Some(answer), asked_factor, Reason::Request),
+                    None => (fallback, factor::NOT_COVERED, Reason::Aspect),
+                },
                 _ => (fallback, factor::NOT_COVERED, Reason::Aspect),
             }
         } else if reading.request || (reading.bare && (normalized.has_question_mark || direct)) {
@@ -544,6 +565,19 @@ impl Matcher {
             .or_else(|| subject.answers.first().map(|&(_, answer)| answer))
     }
 
+    /// Where a subject has no answer of `kind` and exactly one subject titled a word more
+    /// exactly has ("ovarian cancer" symptoms, answered only for ovarian epithelial cancer),
+    /// that one's answer: the publisher wrote it for the same disease under a more exact
+    /// title.
+    fn narrower_answer(&self, subject: &SubjectEntry, kind: KindId) -> Option<TopicIndex> {
+        let mut answers = subject
+            .narrower_titles
+            .iter()
+            .filter_map(|&narrower| self.answer_for(&self.subjects[narrower.get()], kind, || None));
+        let first = answers.next()?;
+        answers.all(|other| other == first).then_some(first)
+    }
+
     /// The subject's answer of `kind`; among several, the one whose known question the message
     /// resembles most.
     fn answer_for(
@@ -568,44 +602,78 @@ impl Matcher {
     }
 
     /// Where subjects about different audiences share the name the message uses ("ALL" in
-    /// children and in adults), keeps the one the message is about; when it does not say, all
-    /// stay, and the question is ambiguous. A subject about one audience is never the answer to
-    /// a message about another: "brain tumors in adults" is not about childhood brain tumors,
-    /// whatever name they share.
+    /// children and in adults), keeps the one the message is about. A subject about one
+    /// audience is never the answer to a message about another: "brain tumors in adults" is not
+    /// about childhood brain tumors, whatever name they share. A subject about everyone that
+    /// shares the name ("liver cancer") answers when the message names no audience and gives
+    /// way when it does; without one, subjects about particular audiences all stay, and the
+    /// question is ambiguous.
     fn for_audience(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
         let audience_of = |m: &TermMatch| self.subjects[m.subject.get()].audience;
         if !chosen.iter().any(|m| audience_of(m).is_some()) {
             return chosen;
         }
-        let Some(said) = audience::audience_of(normalized, &self.language) else {
-            return chosen;
-        };
+        let said = audience::audience_of(normalized, &self.language);
+        let overlap = |a: &TermMatch, b: &TermMatch| a.start < b.end && b.start < a.end;
         chosen
             .iter()
-            .filter(|m| audience_of(m).is_none_or(|audience| audience == said))
+            .filter(|m| match (said, audience_of(m)) {
+                (Some(said), Some(audience)) => audience == said,
+                (Some(said), None) => !chosen
+                    .iter()
+                    .any(|other| audience_of(other) == Some(said) && overlap(m, other)),
+                (None, Some(_)) => !chosen
+                    .iter()
+                    .any(|other| audience_of(other).is_none() && overlap(m, other)),
+                (None, None) => true,
+            })
             .copied()
             .collect()
     }
 
-    /// Drops a subject whose name stands next to a word that makes it another subject's name
-    /// ("epithelial ovarian cancer" when only "ovarian cancer" is one subject and "ovarian
-    /// epithelial cancer" another): the member asks about the more specific thing, in words
-    /// the index does not have, and the broader answer would be the wrong one.
+    /// A subject whose name stands next to a word that makes it another subject's name is
+    /// read as that subject when the word alone makes it ("epithelial ovarian cancer" is
+    /// ovarian epithelial cancer, "atypical CML" atypical chronic myelogenous leukemia), and
+    /// dropped otherwise: the member asks about the more specific thing, in words the index
+    /// does not have, and the broader answer would be the wrong one.
     fn unqualified(&self, normalized: &Normalized, chosen: Vec<TermMatch>) -> Vec<TermMatch> {
-        let qualified = |m: &TermMatch| {
+        let qualifier = |m: &TermMatch| {
             let qualifiers = &self.subjects[m.subject.get()].qualifiers;
-            !qualifiers.is_empty()
-                && [m.start.checked_sub(1), Some(m.end)]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|position| normalized.tokens.get(position))
-                    .filter_map(|token| self.terms.exact(normalized.stem(token)))
-                    .any(|word| qualifiers.binary_search(&word).is_ok())
+            if qualifiers.is_empty() {
+                return None;
+            }
+            [m.start.checked_sub(1), Some(m.end)]
+                .into_iter()
+                .flatten()
+                .filter_map(|position| {
+                    let token = normalized.tokens.get(position)?;
+                    let word = self.terms.exact(normalized.stem(token))?;
+                    Some((position, word))
+                })
+                .find(|(_, word)| qualifiers.binary_search(word).is_ok())
         };
-        if !chosen.iter().any(qualified) {
+        if !chosen.iter().any(|m| qualifier(m).is_some()) {
             return chosen;
         }
-        chosen.into_iter().filter(|m| !qualified(m)).collect()
+        chosen
+            .iter()
+            .filter_map(|m| {
+                let Some((position, word)) = qualifier(m) else {
+                    return Some(*m);
+                };
+                let narrower = &self.subjects[m.subject.get()].narrower;
+                let mut by_word = narrower.iter().filter(|(w, _)| *w == word);
+                match (by_word.next(), by_word.next()) {
+                    (Some(&(_, subject)), None) => Some(TermMatch {
+                        subject,
+                        start: m.start.min(position),
+                        end: m.end.max(position + 1),
+                        ..*m
+                    }),
+                    _ => None,
+                }
+            })
+            .collect()
     }
 
     /// Drops subjects that are parents of another match, names inside longer names of another
