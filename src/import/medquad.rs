@@ -638,6 +638,18 @@ fn propose_names(
                 .filter_map(|title| names::eponym(title, |word| lowercase.contains(word)))
                 .map(|name| (name, Claim::Defined)),
         );
+        let lone: Vec<String> = titles
+            .iter()
+            .chain(short.iter().map(|(name, _)| name))
+            .filter_map(|name| names::lone_disease(name))
+            .collect();
+        short.extend(
+            titles
+                .iter()
+                .flat_map(|title| names::by_place(title))
+                .chain(lone)
+                .map(|name| (name, Claim::Defined)),
+        );
         // "Laryngeal Cancer" as members say it: "voice box cancer", "cancer of the larynx".
         short.extend(
             titles

@@ -99,8 +99,63 @@ pub fn variants(title: &str) -> Vec<String> {
     out.extend(unqualified);
     let swapped: Vec<String> = out.iter().filter_map(|name| cancer_swapped(name)).collect();
     out.extend(swapped);
+    let located: Vec<String> = out.iter().filter_map(|name| in_the_place(name)).collect();
+    out.extend(located);
     out.retain(|name| !name.is_empty());
     out
+}
+
+/// "Cancer of the Liver" is also "cancer in the liver", and "Tumors of the Brain" "tumors in
+/// the brain": a disease named by where it is.
+fn in_the_place(name: &str) -> Option<String> {
+    let at = name.to_ascii_lowercase().find(" of the ")?;
+    let (thing, place) = (&name[..at], &name[at + " of the ".len()..]);
+    let head = thing.rsplit(' ').next()?;
+    // Coordinated places are split into names of their own first.
+    let coordinated = [" and ", " or ", ","]
+        .iter()
+        .any(|joiner| place.to_ascii_lowercase().contains(joiner));
+    (HEADS.contains(&head.to_ascii_lowercase().as_str()) && !coordinated)
+        .then(|| format!("{thing} in the {place}"))
+}
+
+/// The kind of disease and its place, without the cells it starts in: "Transitional Cell
+/// Cancer of the Ureter" is "cancer of the ureter" and "ureter cancer" to members. A weaker
+/// name than the title's own: a subject titled "Ureter Cancer" would keep it.
+pub fn by_place(name: &str) -> Vec<String> {
+    let Some(at) = name.to_ascii_lowercase().find(" of the ") else {
+        return Vec::new();
+    };
+    let (thing, place) = (&name[..at], &name[at + " of the ".len()..]);
+    let Some((qualifiers, head)) = thing.rsplit_once(' ') else {
+        return Vec::new();
+    };
+    if qualifiers.is_empty()
+        || !HEADS.contains(&head.to_ascii_lowercase().as_str())
+        || place.to_ascii_lowercase().contains(" and ")
+    {
+        return Vec::new();
+    }
+    vec![
+        format!("{head} of the {place}"),
+        format!("{head} in the {place}"),
+        format!("{place} {head}"),
+    ]
+}
+
+/// A tumour's name without a word for how it behaves: "Multiple Myeloma" is "myeloma" to
+/// members, "Malignant Mesothelioma" "mesothelioma". The importer keeps it only where no other
+/// subject claims it as strongly.
+pub fn lone_disease(name: &str) -> Option<String> {
+    let (first, last) = name.split_once(' ')?;
+    let lower = last.to_ascii_lowercase();
+    // Only a word that says how a tumour behaves, not which kind it is: "Brain Stem Glioma" is
+    // not all gliomas, nor "Multiple Sclerosis" all sclerosis.
+    let how_it_behaves = ["multiple", "malignant"].contains(&first.to_ascii_lowercase().as_str());
+    let tumour = !HEADS.contains(&lower.as_str())
+        && last.chars().all(char::is_alphabetic)
+        && (lower.ends_with("oma") || lower.ends_with("omas"));
+    (how_it_behaves && tumour).then(|| last.to_string())
 }
 
 /// `name` with a publisher's word for a part of the body put in members' words, by the
@@ -145,7 +200,12 @@ pub fn in_everyday_words(name: &str, table: &[EverydayName]) -> Vec<String> {
                 continue;
             }
             out.push(renamed);
-            if start == 0 && !after.is_empty() && after.split(' ').all(ends_a_name) {
+            // "Brain Germ Cell Tumors" is "germ cell tumors of the brain"; "Renal Cell Cancer"
+            // names the cells, not where they are.
+            let of_the_place = !after.contains(',')
+                && !after.to_ascii_lowercase().starts_with("cell")
+                && after.rsplit(' ').next().is_some_and(ends_a_name);
+            if start == 0 && of_the_place {
                 out.push(tidy(&format!("{after} of the {everyday}")));
             }
         }
@@ -571,6 +631,61 @@ mod tests {
         );
         assert!(in_everyday_words("Liver Hepatocellular Cancer", &table).is_empty());
         assert!(in_everyday_words("Breast Cancer", &table).is_empty());
+    }
+
+    #[test]
+    fn a_place_in_the_name_is_named_as_members_do() {
+        let names = variants("Cancer of the Liver");
+        assert!(has(&names, "Cancer in the Liver"), "{names:?}");
+        // Coordinated places become names of their own first; "Ureter" alone is no name.
+        let names = variants("Transitional Cell Cancer of the Renal Pelvis and Ureter");
+        assert!(
+            has(&names, "Transitional Cell Cancer in the Ureter"),
+            "{names:?}"
+        );
+        assert!(!has(&names, "Ureter"), "{names:?}");
+        assert_eq!(
+            by_place("Transitional Cell Cancer of the Ureter"),
+            [
+                "Cancer of the Ureter",
+                "Cancer in the Ureter",
+                "Ureter Cancer"
+            ]
+        );
+        assert!(by_place("Cancer of the Ureter").is_empty());
+        assert!(by_place("Transitional Cell Cancer of the Renal Pelvis and Ureter").is_empty());
+        assert!(by_place("Osteosarcoma of Bone").is_empty());
+
+        let table = [
+            EverydayName {
+                formal: "central nervous system".into(),
+                everyday: vec!["brain".into()],
+            },
+            EverydayName {
+                formal: "renal".into(),
+                everyday: vec!["kidney".into()],
+            },
+        ];
+        let names = in_everyday_words("Central Nervous System Germ Cell Tumors", &table);
+        assert!(has(&names, "Germ Cell Tumors of the Brain"), "{names:?}");
+        // "Renal Cell Cancer" names the cells, not where they are.
+        let names = in_everyday_words("Renal Cell Cancer", &table);
+        assert_eq!(names, ["Kidney Cell Cancer"]);
+    }
+
+    #[test]
+    fn a_tumour_without_the_word_for_how_it_behaves() {
+        assert_eq!(lone_disease("Multiple Myeloma").as_deref(), Some("Myeloma"));
+        assert_eq!(
+            lone_disease("Malignant Mesothelioma").as_deref(),
+            Some("Mesothelioma")
+        );
+        // A word for which kind it is stays: not every glioma is a brain stem glioma.
+        assert_eq!(lone_disease("Brain Stem Glioma"), None);
+        assert_eq!(lone_disease("Pilocytic Astrocytoma"), None);
+        // Nor every sclerosis multiple sclerosis, nor every lymphoma a malignant one.
+        assert_eq!(lone_disease("Multiple Sclerosis"), None);
+        assert_eq!(lone_disease("Malignant Lymphoma"), None);
     }
 
     #[test]

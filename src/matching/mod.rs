@@ -614,17 +614,20 @@ impl Matcher {
             return chosen;
         }
         let said = audience::audience_of(normalized, &self.language);
-        let overlap = |a: &TermMatch, b: &TermMatch| a.start < b.end && b.start < a.end;
+        // The same name, or a longer one around it.
+        let covers = |outer: &TermMatch, inner: &TermMatch| {
+            outer.start <= inner.start && inner.end <= outer.end
+        };
         chosen
             .iter()
             .filter(|m| match (said, audience_of(m)) {
                 (Some(said), Some(audience)) => audience == said,
                 (Some(said), None) => !chosen
                     .iter()
-                    .any(|other| audience_of(other) == Some(said) && overlap(m, other)),
+                    .any(|other| audience_of(other) == Some(said) && covers(other, m)),
                 (None, Some(_)) => !chosen
                     .iter()
-                    .any(|other| audience_of(other).is_none() && overlap(m, other)),
+                    .any(|other| audience_of(other).is_none() && covers(other, m)),
                 (None, None) => true,
             })
             .copied()
