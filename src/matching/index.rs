@@ -14,6 +14,7 @@ use super::fnv::FnvMap;
 use super::ids::{SubjectIndex, VocabId};
 use super::language::Language;
 use super::normalize::{normalize, stem, stock_words, Normalized};
+use super::recent;
 use super::sieve::{letter_mask, FirstTests, Key, LengthsByFirst, Letters};
 use crate::word_table::WordTable;
 
@@ -165,6 +166,9 @@ pub(crate) struct TermIndex {
     first_tests: FirstTests,
     terms: Vec<Term>,
     terms_by_first_word: FnvMap<VocabId, Vec<usize>>,
+    /// By term: a bit for each of its words that the first look must see ([`word_bit`]),
+    /// so that a term missing a word is passed over without reading its words.
+    term_needs: Vec<u64>,
     /// By vocabulary id: whether the word is the first of some term. A message none of whose
     /// words is the first of a term names no term.
     starts_term: Vec<bool>,
@@ -172,6 +176,9 @@ pub(crate) struct TermIndex {
     /// or a typo of it. The first look counts such a word as present in every message. Kept
     /// apart from `vocab`, so that asking about the words of many terms stays in the cache.
     from_stock: Vec<bool>,
+    /// Which vocabulary this is, for the typo look-ups each thread remembers
+    /// ([`recent`](super::recent)); new with every change. 0 until the first term.
+    generation: u64,
 }
 
 /// Vocabularies with fewer words that accept typos scan their buckets for typos: each holds a
@@ -222,6 +229,7 @@ impl TermIndex {
     /// A name that reads as nothing but function words of `language` ("THES" folds to "the",
     /// "WTS" reads "what is") is left out: it would name the subject in nearly every message.
     pub(crate) fn add(&mut self, subject: SubjectIndex, term: &str, language: &Language) {
+        self.generation = recent::next_generation();
         let stems: Vec<String> = normalize(term).stems().map(str::to_string).collect();
         if language.never_a_name(&stems) {
             return;
@@ -277,6 +285,12 @@ impl TermIndex {
             return;
         }
         same_start.push(self.terms.len());
+        let from_stock = &self.from_stock;
+        self.term_needs.push(
+            ids.iter()
+                .filter(|id| !from_stock.get(id.get()).copied().unwrap_or(true))
+                .fold(0, |needs, &id| needs | word_bit(id)),
+        );
         self.terms.push(Term {
             subject,
             words: ids,
@@ -523,14 +537,21 @@ impl TermIndex {
                 return;
             }
         }
-        if self.neighbourhood_words >= CROWDED
-            && word.is_ascii()
-            && word.len() < NEIGHBOURHOOD_WIDTH
-            && self.look_up_near(word, key, plan, &mut found)
-        {
-            return;
-        }
-        self.scan_buckets(word, key, plan, found);
+        recent::remembered(
+            self.generation,
+            word,
+            |found| {
+                if self.neighbourhood_words >= CROWDED
+                    && word.is_ascii()
+                    && word.len() < NEIGHBOURHOOD_WIDTH
+                    && self.look_up_near(word, key, plan, &mut &mut *found)
+                {
+                    return;
+                }
+                self.scan_buckets(word, key, plan, found);
+            },
+            &mut found,
+        );
     }
 
     /// The typos an ASCII word may be of, through the neighbourhoods, as
@@ -711,17 +732,13 @@ impl TermIndex {
             let (Some(word_key), Some(stem_key)) = (Key::of(word), Key::of(next_stem)) else {
                 continue;
             };
-            let mut joinable = None;
             let mut asks_with = None;
             self.lookup_pair(
                 (word, word_key),
                 (next_stem, stem_key),
                 pair,
+                || joinable_pair(language, normalized.word(token), normalized.word(next)),
                 |vocab, quality| {
-                    // Asked only when the pair resembles a term, which is rare.
-                    let joinable = *joinable.get_or_insert_with(|| {
-                        joinable_pair(language, normalized.word(token), normalized.word(next))
-                    });
                     // A word members ask with keeps its spelling when read together with its
                     // neighbour: "imuno therapy" is "immunotherapy", but "treat cancer" is
                     // not "breastcancer".
@@ -733,7 +750,7 @@ impl TermIndex {
                         (asks_first && !joined.starts_with(word))
                             || (asks_second && !joined.ends_with(next_stem))
                     };
-                    if joinable && !changes_an_asking_word {
+                    if !changes_an_asking_word {
                         hits.push(Hit {
                             position,
                             width: 2,
@@ -747,13 +764,16 @@ impl TermIndex {
     }
 
     /// Vocabulary words that two neighbouring words written together may stand for (`word`
-    /// as written, the next one's `stem`), built in `pair`; see [`TermIndex::lookup`]. The
-    /// caller decides whether the two may be read together ([`joinable_pair`]).
+    /// as written, the next one's `stem`), built in `pair`; see [`TermIndex::lookup`].
+    /// `joinable` says whether the two may be read together ([`joinable_pair`]); asked only
+    /// when the vocabulary may hold a word like the pair, and before the look-up, which
+    /// costs more.
     pub(crate) fn lookup_pair(
         &self,
         (word, word_key): (&str, Key),
         (stem, stem_key): (&str, Key),
         pair: &mut String,
+        joinable: impl FnOnce() -> bool,
         found: impl FnMut(VocabId, f32),
     ) {
         // The pair is built only if the vocabulary may hold a word like it.
@@ -764,6 +784,9 @@ impl TermIndex {
         let Some(plan) = self.plan(key) else {
             return;
         };
+        if !joinable() {
+            return;
+        }
         pair.clear();
         pair.push_str(word);
         pair.push_str(stem);
@@ -779,11 +802,14 @@ impl TermIndex {
             found.binary_search(word).is_ok()
                 || self.from_stock.get(word.get()).copied().unwrap_or(true)
         };
+        // A common first word ("high", "back") starts hundreds of a corpus's terms; their
+        // bits tell almost all of them apart from the message's words at once.
+        let seen = found.iter().fold(0, |seen, &id| seen | word_bit(id));
         found.iter().any(|start| {
             self.terms_by_first_word.get(start).is_some_and(|terms| {
-                terms
-                    .iter()
-                    .any(|&term| self.terms[term].words.iter().all(present))
+                terms.iter().any(|&term| {
+                    self.term_needs[term] & !seen == 0 && self.terms[term].words.iter().all(present)
+                })
             })
         })
     }
@@ -909,6 +935,12 @@ pub(crate) struct Qualifiers {
 
 /// Words that make a name the complement of another, not a kind of it.
 const NEGATIONS: &[&str] = &["non", "not", "no"];
+
+/// A vocabulary word's bit in a word set of 64 bits: words that share one stand for each
+/// other there, so a set tells only which words are surely absent.
+fn word_bit(id: VocabId) -> u64 {
+    1 << (id.get() % 64)
+}
 
 /// Where a subject's term was found: words `start..end`, matched with `quality` (0..1].
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -34,6 +34,7 @@ mod index;
 mod intent;
 pub mod language;
 pub mod normalize;
+mod recent;
 mod screen;
 mod sieve;
 

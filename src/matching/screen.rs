@@ -292,13 +292,13 @@ fn quick_look(
                         Some((from, to)) => &text[from..to],
                         None => previous.as_str(),
                     };
-                    let from = found.len();
-                    index.lookup_pair((word, before_key), (stem, stem_key), pair, |vocab, _| {
-                        found.push(vocab)
-                    });
-                    if found.len() > from && !joinable_pair(language, word, token) {
-                        found.truncate(from);
-                    }
+                    index.lookup_pair(
+                        (word, before_key),
+                        (stem, stem_key),
+                        pair,
+                        || joinable_pair(language, word, token),
+                        |vocab, _| found.push(vocab),
+                    );
                 }
             }
         }
@@ -384,16 +384,14 @@ impl Look<'_> {
             .filter(|key| pairs && self.index.may_find(key.joined(stem_key)))
         {
             let found = &mut *self.found;
-            let from = found.len();
+            let (language, previous) = (self.language, &*self.previous);
             self.index.lookup_pair(
-                (self.previous, previous_key),
+                (previous, previous_key),
                 (stem, stem_key),
                 self.pair,
+                || joinable_pair(language, previous, token),
                 |vocab, _| found.push(vocab),
             );
-            if found.len() > from && !joinable_pair(self.language, self.previous, token) {
-                found.truncate(from);
-            }
         }
         if self.exact {
             self.previous.clear();
