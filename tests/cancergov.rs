@@ -312,6 +312,15 @@ fn plain_questions_of_each_kind() {
 #[test]
 fn other_ways_to_ask_each_kind() {
     check(&[
+        // Getting a disease is having it, not getting a treatment somewhere.
+        (
+            "can you get melanoma twice? who is at risk",
+            Some((MELANOMA, RISK)),
+        ),
+        (
+            "can men get breast cancer? what is it",
+            Some((BREAST, INFO)),
+        ),
         // The subject's own outlook is asked about, not someone's.
         (
             "how do kids with hodgkin's usually do?",
