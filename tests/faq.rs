@@ -275,6 +275,29 @@ fn an_everyday_name_needs_a_formal_word_and_everyday_ones() {
     assert!(err.contains("`everyday_names`"), "{err}");
 }
 
+#[test]
+fn a_kind_answered_by_another_must_name_a_declared_other_kind() {
+    for (answered_by, expected) in [
+        (
+            "[\"inheritence\"]",
+            "`answered_by`: kind `inheritence` is not declared",
+        ),
+        ("[\"genetics\"]", "`answered_by` names the kind itself"),
+    ] {
+        let language = shipped_language().replacen(
+            "answered_by = [\"inheritance\"]",
+            &format!("answered_by = {answered_by}"),
+            1,
+        );
+        let dir = fixture_with_language(&language);
+        let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("language.toml:"), "{err}");
+        assert!(err.contains(expected), "{err}");
+    }
+}
+
 /// Writes a catalog of subjects, each `(id, title, terms, kinds)`: its own topic answers what
 /// it is, and one topic `<id>-<kind>` per other kind.
 fn catalog_of(subjects: &[(&str, &str, &[&str], &[&str])]) -> (tempfile::TempDir, Catalog) {

@@ -153,6 +153,29 @@ pub(crate) fn check_language_file(
             }
         }
     }
+    // Once every kind is declared: a kind may be answered by one declared after it.
+    for kind in &raw.kinds {
+        let kind = kind.get_ref();
+        let Some(kind_id) = language.kind(kind.id.get_ref().trim()) else {
+            continue;
+        };
+        for by in &kind.answered_by {
+            let by_id = by.get_ref().trim();
+            match language.kind(by_id) {
+                Some(by_kind) if by_kind != kind_id => language.add_answered_by(kind_id, by_kind),
+                Some(_) => problems.push(Problem::error(
+                    &file.display,
+                    Some(line(by.span())),
+                    format!("kind `{by_id}`: `answered_by` names the kind itself"),
+                )),
+                None => problems.push(Problem::error(
+                    &file.display,
+                    Some(line(by.span())),
+                    format!("`answered_by`: kind `{by_id}` is not declared"),
+                )),
+            }
+        }
+    }
     for entry in &raw.everyday_names {
         let entry_line = line(entry.span());
         let entry = entry.get_ref();

@@ -148,6 +148,8 @@ pub(crate) struct RawKind {
     pub framing: bool,
     #[serde(default)]
     pub cues: Phrases,
+    #[serde(default)]
+    pub answered_by: Vec<Spanned<String>>,
 }
 
 /// Parses one file, turning a TOML or shape error into a located problem in plain words.

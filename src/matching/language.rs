@@ -213,6 +213,9 @@ pub struct Kind {
     /// Whether the cues only frame another question ("am I ...", "which ..."): beside a kind
     /// that is not framing, they do not count.
     pub framing: bool,
+    /// Kinds whose answer answers this one where a subject has none of this kind, in order:
+    /// "is retinoblastoma genetic?" is answered by "Is retinoblastoma inherited?".
+    pub answered_by: Vec<KindId>,
 }
 
 /// Who a subject is about, when several subjects share a name: acute lymphoblastic leukemia
@@ -270,6 +273,7 @@ impl Language {
                 id: definition_kind.to_string(),
                 cues: Phrases::default(),
                 framing: false,
+                answered_by: Vec::new(),
             }],
             definition: KindId::new(0),
             audiences: Vec::new(),
@@ -357,8 +361,25 @@ impl Language {
             id: id.to_string(),
             cues: Phrases::default(),
             framing,
+            answered_by: Vec::new(),
         });
         KindId::new(self.kinds.len() - 1)
+    }
+
+    /// Lets `by`'s answer answer `kind` where a subject has none of `kind`.
+    pub fn add_answered_by(&mut self, kind: KindId, by: KindId) {
+        if let Some(kind) = self.kinds.get_mut(kind.get()) {
+            if !kind.answered_by.contains(&by) {
+                kind.answered_by.push(by);
+            }
+        }
+    }
+
+    /// The kinds whose answer answers `kind` where a subject has none of it, in order.
+    pub fn answered_by(&self, kind: KindId) -> &[KindId] {
+        self.kinds
+            .get(kind.get())
+            .map_or(&[], |kind| kind.answered_by.as_slice())
     }
 
     /// Whether a kind only frames other questions.

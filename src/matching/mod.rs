@@ -495,7 +495,10 @@ impl Matcher {
             match (covered.as_slice(), asked.as_slice()) {
                 ([only], [_]) => (Some(*only), asked_factor, Reason::Request),
                 ([first, _, ..], _) => (Some(*first), factor::UNCLEAR, Reason::Ambiguous),
-                ([], &[kind]) => match self.narrower_answer(subject, kind) {
+                ([], &[kind]) => match self
+                    .stand_in_answer(subject, kind)
+                    .or_else(|| self.narrower_answer(subject, kind))
+                {
                     Some(answer) => (Some(answer), asked_factor, Reason::Request),
                     None => (fallback, factor::NOT_COVERED, Reason::Aspect),
                 },
@@ -564,6 +567,16 @@ impl Matcher {
     fn plain_answer(&self, subject: &SubjectEntry) -> Option<TopicIndex> {
         self.answer_for(subject, self.language.definition(), || None)
             .or_else(|| subject.answers.first().map(|&(_, answer)| answer))
+    }
+
+    /// Where a subject has no answer of `kind`, its answer of the first kind the language says
+    /// answers it (`answered_by`): "is retinoblastoma genetic?" by "Is retinoblastoma
+    /// inherited?".
+    fn stand_in_answer(&self, subject: &SubjectEntry, kind: KindId) -> Option<TopicIndex> {
+        self.language
+            .answered_by(kind)
+            .iter()
+            .find_map(|&by| self.answer_for(subject, by, || None))
     }
 
     /// Where a subject has no answer of `kind` and exactly one subject titled a word more
