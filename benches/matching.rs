@@ -192,10 +192,7 @@ fn synthetic_catalog(subjects: usize) -> Catalog {
     ];
     let mut rng = Lcg(42);
     let mut seen = std::collections::HashSet::new();
-    let mut files: Vec<(String, String)> = vec![(
-        "catalog.toml".to_string(),
-        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n".to_string(),
-    )];
+    let mut files: Vec<(String, String)> = vec![catalog_file()];
     let mut written = 0;
     while written < subjects {
         let (name, terms) = match REAL_SUBJECTS.get(written) {
@@ -320,6 +317,14 @@ fn medical_word(rng: &mut Lcg) -> String {
     word
 }
 
+/// The catalog file of a synthetic catalog.
+fn catalog_file() -> (String, String) {
+    (
+        "catalog.toml".to_string(),
+        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n".to_string(),
+    )
+}
+
 /// A catalog of `subjects` subjects, each named by one to three words of a vocabulary of
 /// generated medical words (and some by a short abbreviation), with two answers each (what it
 /// is, treatment), built in memory the way an imported corpus would be. Returns the catalog
@@ -328,10 +333,7 @@ fn vocabulary_sized_catalog(subjects: usize) -> (Catalog, usize) {
     let mut rng = Lcg(1234);
     let mut names = std::collections::HashSet::new();
     let mut words = std::collections::HashSet::new();
-    let mut files: Vec<(String, String)> = vec![(
-        "catalog.toml".to_string(),
-        "disclaimer = \"Synthetic benchmark catalog: not medical text.\"\n".to_string(),
-    )];
+    let mut files: Vec<(String, String)> = vec![catalog_file()];
     let mut written = 0;
     while written < subjects {
         let mut parts: Vec<String> = Vec::new();
@@ -407,28 +409,17 @@ fn naive(catalog: &Catalog, questions: &[(usize, String)], message: &str) -> Opt
 
 /// Median nanoseconds per message over several rounds of `messages`.
 fn measure(messages: &[String], mut one: impl FnMut(&str)) -> f64 {
-    let mut rounds = Vec::new();
-    let started = Instant::now();
-    while rounds.len() < 5 || (started.elapsed() < Duration::from_secs(2) && rounds.len() < 50) {
-        let start = Instant::now();
-        for message in messages {
-            one(message);
-        }
-        rounds.push(start.elapsed().as_nanos() as f64 / messages.len() as f64);
-    }
-    rounds.sort_by(f64::total_cmp);
-    rounds[rounds.len() / 2]
+    measure_in_turns(messages, &mut [&mut one])[0]
 }
 
 /// Median nanoseconds per message of each of `ways` over `messages`, measured in turns (one
 /// round of each, then again), so that the machine's drift over a run weighs on all of them
-/// alike and their ratios hold.
+/// alike and their ratios hold. At least 5 rounds, then more for up to 2 s a way (50 at most).
 fn measure_in_turns(messages: &[String], ways: &mut [&mut dyn FnMut(&str)]) -> Vec<f64> {
     let mut rounds: Vec<Vec<f64>> = vec![Vec::new(); ways.len()];
+    let budget = Duration::from_secs(2) * ways.len() as u32;
     let started = Instant::now();
-    while rounds[0].len() < 5
-        || (started.elapsed() < Duration::from_secs(6) && rounds[0].len() < 50)
-    {
+    while rounds[0].len() < 5 || (started.elapsed() < budget && rounds[0].len() < 50) {
         for (way, times) in ways.iter_mut().zip(&mut rounds) {
             let start = Instant::now();
             for message in messages {

@@ -647,15 +647,18 @@ fn a_long_name_is_a_term_but_a_list_of_names_is_refused() {
     );
 }
 
-#[test]
-fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides() {
-    let (_dir, result) = edited(|dir| {
-        replace_in(
-            dir,
-            "topics/car-t.toml",
-            "excerpt_of = \"immunotherapy\"\n",
-            "excerpt_of = \"immunotherapy\"\naudience = \"adults\"\n",
-        );
+/// The shipped catalog with cancer vaccines about children and named "car t cell therapy" too,
+/// and CAR-T about `car_t_audience` (or everyone).
+fn car_t_shared_with_children(car_t_audience: Option<&str>) -> (tempfile::TempDir, Catalog) {
+    let (dir, result) = edited(|dir| {
+        if let Some(audience) = car_t_audience {
+            replace_in(
+                dir,
+                "topics/car-t.toml",
+                "excerpt_of = \"immunotherapy\"\n",
+                &format!("excerpt_of = \"immunotherapy\"\naudience = \"{audience}\"\n"),
+            );
+        }
         replace_in(
             dir,
             "topics/cancer-vaccines.toml",
@@ -669,66 +672,51 @@ fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides()
             "\"car t cell therapy\"",
         );
     });
-    let catalog = result.unwrap_or_else(|err| panic!("different audiences may share: {err}"));
-    let route = |message: &str| {
-        catalog
-            .matcher()
-            .assess(message, immunobot::matching::Addressing::Passive)
-            .answer()
-            .map(|index| catalog.topic(index).id.clone())
-    };
-    assert_eq!(
-        route("what is CAR T cell therapy for kids?").as_deref(),
-        Some("cancer-vaccines")
+    let catalog = result.unwrap_or_else(|err| panic!("these subjects may share a name: {err}"));
+    (dir, catalog)
+}
+
+#[test]
+fn subjects_about_different_audiences_may_share_a_name_and_the_message_decides() {
+    let (_dir, catalog) = car_t_shared_with_children(Some("adults"));
+    common::check_routing(
+        &catalog,
+        &[
+            (
+                "what is CAR T cell therapy for kids?",
+                Some("cancer-vaccines"),
+            ),
+            (
+                "my husband is 52, what is CAR T cell therapy?",
+                Some("car-t"),
+            ),
+            (
+                "I'm 8. what is CAR T cell therapy?",
+                Some("cancer-vaccines"),
+            ),
+            // Nothing says who: silence rather than an answer about the wrong people.
+            ("what is CAR T cell therapy?", None),
+        ],
     );
-    assert_eq!(
-        route("my husband is 52, what is CAR T cell therapy?").as_deref(),
-        Some("car-t")
-    );
-    assert_eq!(
-        route("I'm 8. what is CAR T cell therapy?").as_deref(),
-        Some("cancer-vaccines")
-    );
-    // Nothing says who: silence rather than an answer about the wrong people.
-    assert_eq!(route("what is CAR T cell therapy?"), None);
 }
 
 #[test]
 fn a_subject_about_everyone_shares_a_name_with_one_about_an_audience() {
-    let (_dir, result) = edited(|dir| {
-        replace_in(
-            dir,
-            "topics/cancer-vaccines.toml",
-            "excerpt_of = \"immunotherapy\"\n",
-            "excerpt_of = \"immunotherapy\"\naudience = \"children\"\n",
-        );
-        replace_in(
-            dir,
-            "topics/cancer-vaccines.toml",
-            "\"tumor vaccine\"",
-            "\"car t cell therapy\"",
-        );
-    });
-    let catalog = result.unwrap_or_else(|err| panic!("a general subject may share: {err}"));
-    let route = |message: &str| {
-        catalog
-            .matcher()
-            .assess(message, immunobot::matching::Addressing::Passive)
-            .answer()
-            .map(|index| catalog.topic(index).id.clone())
-    };
-    // Nobody named: the subject about everyone answers.
-    assert_eq!(
-        route("what is CAR T cell therapy?").as_deref(),
-        Some("car-t")
-    );
-    assert_eq!(
-        route("what is CAR T cell therapy for kids?").as_deref(),
-        Some("cancer-vaccines")
-    );
-    assert_eq!(
-        route("my 7 year old starts CAR T cell therapy, what is it?").as_deref(),
-        Some("cancer-vaccines")
+    let (_dir, catalog) = car_t_shared_with_children(None);
+    common::check_routing(
+        &catalog,
+        &[
+            // Nobody named: the subject about everyone answers.
+            ("what is CAR T cell therapy?", Some("car-t")),
+            (
+                "what is CAR T cell therapy for kids?",
+                Some("cancer-vaccines"),
+            ),
+            (
+                "my 7 year old starts CAR T cell therapy, what is it?",
+                Some("cancer-vaccines"),
+            ),
+        ],
     );
 }
 

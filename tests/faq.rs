@@ -191,6 +191,17 @@ fn fixture_with_language(language: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The error the fixture with `language` as its language file is refused with; it names the
+/// language file.
+fn refused_language(language: &str) -> String {
+    let dir = fixture_with_language(language);
+    let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("language.toml:"), "{err}");
+    err
+}
+
 fn shipped_language() -> String {
     std::fs::read_to_string(common::responses_dir().join(LANGUAGE_FILE)).unwrap()
 }
@@ -238,10 +249,7 @@ fn a_moderator_teaches_a_new_request_phrasing() {
 #[test]
 fn a_broken_language_file_is_refused_with_its_line() {
     let language = shipped_language().replacen("what = [\"what\"]", "what = [\"?!\"]", 1);
-    let dir = fixture_with_language(&language);
-    let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS).unwrap_err();
-    let shown = err.to_string();
-    assert!(shown.contains("language.toml:"), "{shown}");
+    let shown = refused_language(&language);
     assert!(shown.contains("no words"), "{shown}");
 
     let unknown_kind = fixture_with_language(&shipped_language());
@@ -267,11 +275,7 @@ fn an_everyday_name_needs_a_formal_word_and_everyday_ones() {
         1,
     );
     assert!(!language.contains("\"voice box\""), "the edit must apply");
-    let dir = fixture_with_language(&language);
-    let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("language.toml:"), "{err}");
+    let err = refused_language(&language);
     assert!(err.contains("`everyday_names`"), "{err}");
 }
 
@@ -289,11 +293,7 @@ fn a_kind_answered_by_another_must_name_a_declared_other_kind() {
             &format!("answered_by = {answered_by}"),
             1,
         );
-        let dir = fixture_with_language(&language);
-        let err = Catalog::load(&ResponseSource::Dir(dir.path().into()), &CONTENT_LIMITS)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("language.toml:"), "{err}");
+        let err = refused_language(&language);
         assert!(err.contains(expected), "{err}");
     }
 }

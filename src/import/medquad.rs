@@ -748,19 +748,17 @@ fn propose_names(
         // picks by the audience a message names. A general subject answers whenever no
         // audience is named, so it keeps a name only with a claim as strong as any.
         let audience = audiences[group];
-        let strongest_of = |about: Option<Option<&str>>| {
-            claimants
-                .iter()
-                .filter(|(g, _)| about.is_none_or(|about| audiences[*g] == about))
-                .map(|(_, claim)| *claim)
-                .max()
-        };
-        let strongest = strongest_of(Some(audience));
+        let strongest = claimants
+            .iter()
+            .filter(|(g, _)| audiences[*g] == audience)
+            .map(|(_, claim)| *claim)
+            .max();
+        let strongest_of_all = claimants.iter().map(|(_, claim)| *claim).max();
         let shared = claimants.iter().any(|(g, _)| audiences[*g] != audience);
         // Initials are too weak a claim to share ("EGCT" for extragonadal and extracranial
         // germ cell tumors): a general subject leaves them to the audience's.
         if audience.is_none()
-            && (strongest < strongest_of(None) || (shared && strongest == Some(Claim::Initials)))
+            && (strongest < strongest_of_all || (shared && strongest == Some(Claim::Initials)))
         {
             return false;
         }

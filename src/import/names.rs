@@ -105,37 +105,37 @@ pub fn variants(title: &str) -> Vec<String> {
     out
 }
 
-/// "Cancer of the Liver" is also "cancer in the liver", and "Tumors of the Brain" "tumors in
-/// the brain": a disease named by where it is.
-fn in_the_place(name: &str) -> Option<String> {
+/// A name of a disease "of the" one place, split there: "Transitional Cell Cancer of the
+/// Ureter" is ("Transitional Cell Cancer", "Ureter"). Coordinated places are split into names of
+/// their own first, and are not one place.
+fn thing_and_place(name: &str) -> Option<(&str, &str)> {
     let at = name.to_ascii_lowercase().find(" of the ")?;
     let (thing, place) = (&name[..at], &name[at + " of the ".len()..]);
     let head = thing.rsplit(' ').next()?;
-    // Coordinated places are split into names of their own first.
     let coordinated = [" and ", " or ", ","]
         .iter()
         .any(|joiner| place.to_ascii_lowercase().contains(joiner));
-    (HEADS.contains(&head.to_ascii_lowercase().as_str()) && !coordinated)
-        .then(|| format!("{thing} in the {place}"))
+    (HEADS.contains(&head.to_ascii_lowercase().as_str()) && !coordinated).then_some((thing, place))
+}
+
+/// "Cancer of the Liver" is also "cancer in the liver", and "Tumors of the Brain" "tumors in
+/// the brain": a disease named by where it is.
+fn in_the_place(name: &str) -> Option<String> {
+    let (thing, place) = thing_and_place(name)?;
+    Some(format!("{thing} in the {place}"))
 }
 
 /// The kind of disease and its place, without the cells it starts in: "Transitional Cell
 /// Cancer of the Ureter" is "cancer of the ureter" and "ureter cancer" to members. A weaker
 /// name than the title's own: a subject titled "Ureter Cancer" would keep it.
 pub fn by_place(name: &str) -> Vec<String> {
-    let Some(at) = name.to_ascii_lowercase().find(" of the ") else {
+    let Some((thing, place)) = thing_and_place(name) else {
         return Vec::new();
     };
-    let (thing, place) = (&name[..at], &name[at + " of the ".len()..]);
-    let Some((qualifiers, head)) = thing.rsplit_once(' ') else {
+    // "Cancer of the Ureter" names no cells to leave out.
+    let Some((_, head)) = thing.rsplit_once(' ') else {
         return Vec::new();
     };
-    if qualifiers.is_empty()
-        || !HEADS.contains(&head.to_ascii_lowercase().as_str())
-        || place.to_ascii_lowercase().contains(" and ")
-    {
-        return Vec::new();
-    }
     vec![
         format!("{head} of the {place}"),
         format!("{head} in the {place}"),
@@ -526,6 +526,13 @@ mod tests {
         names.iter().any(|name| name == wanted)
     }
 
+    fn everyday(formal: &str, words: &[&str]) -> EverydayName {
+        EverydayName {
+            formal: formal.into(),
+            everyday: words.iter().map(|&word| word.into()).collect(),
+        }
+    }
+
     #[test]
     fn brackets_give_the_name_without_them_and_the_renamed_word() {
         let names = variants("Liver (Hepatocellular) Cancer");
@@ -590,14 +597,8 @@ mod tests {
     #[test]
     fn body_parts_in_members_words() {
         let table = [
-            EverydayName {
-                formal: "laryngeal".into(),
-                everyday: vec!["larynx".into(), "voice box".into()],
-            },
-            EverydayName {
-                formal: "small intestine".into(),
-                everyday: vec!["small bowel".into()],
-            },
+            everyday("laryngeal", &["larynx", "voice box"]),
+            everyday("small intestine", &["small bowel"]),
         ];
         let names = in_everyday_words("Laryngeal Cancer", &table);
         assert_eq!(
@@ -612,18 +613,9 @@ mod tests {
         let names = in_everyday_words("Childhood Small Intestine Cancer", &table);
         assert_eq!(names, ["Childhood Small Bowel Cancer"]);
         let table = [
-            EverydayName {
-                formal: "oral".into(),
-                everyday: vec!["mouth".into()],
-            },
-            EverydayName {
-                formal: "oral cavity".into(),
-                everyday: vec!["mouth".into()],
-            },
-            EverydayName {
-                formal: "hepatocellular".into(),
-                everyday: vec!["liver".into()],
-            },
+            everyday("oral", &["mouth"]),
+            everyday("oral cavity", &["mouth"]),
+            everyday("hepatocellular", &["liver"]),
         ];
         assert_eq!(
             in_everyday_words("Lip and Oral Cavity Cancer", &table),
@@ -657,14 +649,8 @@ mod tests {
         assert!(by_place("Osteosarcoma of Bone").is_empty());
 
         let table = [
-            EverydayName {
-                formal: "central nervous system".into(),
-                everyday: vec!["brain".into()],
-            },
-            EverydayName {
-                formal: "renal".into(),
-                everyday: vec!["kidney".into()],
-            },
+            everyday("central nervous system", &["brain"]),
+            everyday("renal", &["kidney"]),
         ];
         let names = in_everyday_words("Central Nervous System Germ Cell Tumors", &table);
         assert!(has(&names, "Germ Cell Tumors of the Brain"), "{names:?}");

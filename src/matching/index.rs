@@ -402,7 +402,10 @@ impl TermIndex {
                                 && is_title(longer_id, longer.subject)
                                 && !NEGATIONS.contains(&text.as_str())
                             {
-                                narrower_titles[shorter.subject.get()].push(longer.subject);
+                                let titles = &mut narrower_titles[shorter.subject.get()];
+                                if !titles.contains(&longer.subject) {
+                                    titles.push(longer.subject);
+                                }
                             }
                         }
                     }
@@ -443,7 +446,6 @@ impl TermIndex {
         }
         for (subject, list) in narrower_titles.iter_mut().enumerate() {
             list.retain(|other| narrower[subject].iter().any(|&(_, kept)| kept == *other));
-            list.dedup();
         }
         Qualifiers {
             words: qualifiers,
@@ -544,7 +546,7 @@ impl TermIndex {
                 if self.neighbourhood_words >= CROWDED
                     && word.is_ascii()
                     && word.len() < NEIGHBOURHOOD_WIDTH
-                    && self.look_up_near(word, key, plan, &mut &mut *found)
+                    && self.look_up_near(word, key, plan, found)
                 {
                     return;
                 }
@@ -567,7 +569,7 @@ impl TermIndex {
         word: &str,
         key: Key,
         plan: Plan,
-        found: &mut impl FnMut(VocabId, f32),
+        found: &mut dyn FnMut(VocabId, f32),
     ) -> bool {
         let Key {
             first,

@@ -669,13 +669,15 @@ impl Matcher {
                 })
                 .find(|(_, word)| qualifiers.binary_search(word).is_ok())
         };
-        if !chosen.iter().any(|m| qualifier(m).is_some()) {
+        let qualified: Vec<Option<(usize, VocabId)>> = chosen.iter().map(qualifier).collect();
+        if qualified.iter().all(Option::is_none) {
             return chosen;
         }
         chosen
             .iter()
-            .filter_map(|m| {
-                let Some((position, word)) = qualifier(m) else {
+            .zip(qualified)
+            .filter_map(|(m, qualified)| {
+                let Some((position, word)) = qualified else {
                     return Some(*m);
                 };
                 let narrower = &self.subjects[m.subject.get()].narrower;
