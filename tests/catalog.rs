@@ -720,6 +720,38 @@ fn a_subject_about_everyone_shares_a_name_with_one_about_an_audience() {
     );
 }
 
+/// A general subject gives way only to the audience's subject of the same name or a longer
+/// one: "CAR T cell therapy in adults", a name of its own, is not CAR-T for adults because
+/// "car t" stands inside it.
+#[test]
+fn a_general_subject_keeps_its_longer_name_beside_an_audience_subject_inside_it() {
+    let (_dir, result) = edited(|dir| {
+        replace_in(
+            dir,
+            "topics/car-t.toml",
+            "excerpt_of = \"immunotherapy\"\n",
+            "excerpt_of = \"immunotherapy\"\naudience = \"adults\"\n",
+        );
+        replace_in(
+            dir,
+            "topics/cancer-vaccines.toml",
+            "\"tumor vaccine\"",
+            "\"car t cell therapy in adults\"",
+        );
+    });
+    let catalog = result.unwrap_or_else(|err| panic!("{err}"));
+    common::check_routing(
+        &catalog,
+        &[
+            (
+                "what is car t cell therapy in adults?",
+                Some("cancer-vaccines"),
+            ),
+            ("what is car t for adults?", Some("car-t")),
+        ],
+    );
+}
+
 #[test]
 fn a_shared_name_needs_different_audiences_and_a_declared_audience() {
     let problems = problems(|dir| {

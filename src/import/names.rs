@@ -636,6 +636,9 @@ mod tests {
             "{names:?}"
         );
         assert!(!has(&names, "Ureter"), "{names:?}");
+        // Nor once the importer reads the variants again (in members' words).
+        let again: Vec<String> = names.iter().flat_map(|name| variants(name)).collect();
+        assert!(!has(&again, "Ureter"), "{again:?}");
         assert_eq!(
             by_place("Transitional Cell Cancer of the Ureter"),
             [
